@@ -1,0 +1,144 @@
+"""Argument handling shared by the meta functions: data columns, numeric checks, choices.
+
+R meta's counterparts: ``catch`` (take an argument from ``data``), ``chknumeric``,
+``chklength``, ``setchar`` (case-insensitive unique-prefix matching of a character
+argument) and ``setstudlab``. Errors name the argument with R's dotted name and, where one
+study is at fault, the study.
+"""
+from __future__ import annotations
+
+import math
+import warnings as _warnings
+
+import numpy as np
+
+from ..result import r_name
+
+__all__ = ["MetaWarning", "column", "numeric", "check_length", "setchar", "setchar_vec",
+           "studlabs", "reject_unsupported", "check_level", "check_logical", "Warn"]
+
+
+class MetaWarning(UserWarning):
+    """A warning R meta gives on the same input (same text)."""
+
+
+class Warn:
+    """Collects R meta's warnings and pymeta's notes for one call."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.warnings: list[str] = []
+        self.notes: list[str] = []
+
+    def warn(self, msg: str) -> None:
+        if self.enabled:
+            self.warnings.append(msg)
+            _warnings.warn(msg, MetaWarning, stacklevel=4)
+
+    def note(self, msg: str) -> None:
+        self.notes.append(msg)
+
+
+def column(value, data, arg: str):
+    """meta's ``catch``: a string names a column of ``data``; anything else is used as is."""
+    if data is not None and isinstance(value, str):
+        if value not in data:
+            raise ValueError(f"Argument '{r_name(arg)}': no column '{value}' in data.")
+        return data[value]
+    return value
+
+
+def studlabs(studlab, k: int) -> tuple:
+    """meta's ``setstudlab``: 1..k when absent ("" for a single study)."""
+    if studlab is None:
+        return ("",) if k == 1 else tuple(str(i) for i in range(1, k + 1))
+    labs = tuple(str(s) for s in np.asarray(studlab, dtype=object).ravel())
+    return labs
+
+
+def numeric(x, arg: str, labels=None, *, required: bool = True) -> np.ndarray:
+    """A numeric vector (NaN = R's NA). Non-numeric entries raise ValueError naming the study.
+
+    ``None`` and pandas' NA are missing values; booleans are rejected, as R's
+    ``is.numeric`` rejects logicals.
+    """
+    if x is None:
+        if required:
+            raise ValueError(f"Argument '{r_name(arg)}' must be provided.")
+        return None
+    if hasattr(x, "to_numpy"):
+        x = x.to_numpy(dtype=object, na_value=None)
+    arr = np.asarray(x, dtype=object).ravel() if not isinstance(x, np.ndarray) or x.dtype == object \
+        else np.asarray(x).ravel()
+    if arr.dtype.kind in "iuf":
+        return arr.astype(float)
+    out = np.empty(arr.size)
+    for i, v in enumerate(arr):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out[i] = math.nan
+        elif isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+            who = f"study '{labels[i]}'" if labels is not None and i < len(labels) else f"element {i + 1}"
+            raise ValueError(f"Non-numeric value for argument '{r_name(arg)}' ({who}: {v!r}).")
+        else:
+            out[i] = float(v)
+    return out
+
+
+def check_length(ref: str, k: int, **vectors) -> None:
+    """meta's ``chklength``: every vector as long as the first data argument."""
+    for name, v in vectors.items():
+        if v is not None and len(v) != k:
+            raise ValueError(f"Arguments '{r_name(ref)}' and '{r_name(name)}' must have the same "
+                             f"length ({k} and {len(v)}).")
+
+
+def setchar(value: str, choices, arg: str) -> str:
+    """meta's ``setchar``: case-insensitive exact or unique-prefix match against ``choices``."""
+    if not isinstance(value, str):
+        raise ValueError(f"Argument '{r_name(arg)}' must be a character string.")
+    low = value.lower()
+    exact = [c for c in choices if c.lower() == low]
+    if exact:
+        return exact[0]
+    pref = [c for c in choices if c.lower().startswith(low)] if low else []
+    if len(pref) == 1:
+        return pref[0]
+    shown = ", ".join(f'"{c}"' for c in choices)
+    raise ValueError(f"Argument '{r_name(arg)}' should be any of {shown} (got \"{value}\").")
+
+
+def setchar_vec(value, choices, arg: str) -> tuple:
+    """``setchar`` over a character vector (meta allows several CI/PI methods at once)."""
+    vals = (value,) if isinstance(value, str) else tuple(value)
+    return tuple(setchar(v, choices, arg) for v in vals)
+
+
+def check_level(x, arg: str) -> float:
+    """meta's ``chklevel``: a single number strictly between 0 and 1."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"Argument '{r_name(arg)}' must be a numeric of length 1.") from None
+    if not 0 < v < 1:
+        raise ValueError(f"Argument '{r_name(arg)}' must be a numeric between 0 and 1.")
+    return v
+
+
+def check_logical(x, arg: str) -> bool:
+    """meta's ``chklogical``."""
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, float)) and x in (0, 1):
+        return bool(x)
+    raise ValueError(f"Argument '{r_name(arg)}' must be a logical.")
+
+
+def reject_unsupported(fun: str, given: dict, lacking: frozenset) -> None:
+    """R arguments pymeta does not implement raise NotImplementedError; unknown ones TypeError."""
+    for name, value in given.items():
+        if name in lacking:
+            if value is not None:
+                raise NotImplementedError(f"{fun}(): argument '{r_name(name)}' is not implemented "
+                                          "in pymeta yet.")
+        else:
+            raise TypeError(f"{fun}() got an unexpected keyword argument '{name}'")

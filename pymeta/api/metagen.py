@@ -1,0 +1,161 @@
+"""``metagen``: generic inverse-variance meta-analysis of estimates and standard errors.
+
+Follows R meta 8.5 ``R/metagen.R``: argument resolution (1), standard-error checks (9),
+pooling (12) and heterogeneity (13). Every other meta function resolves its own data
+into ``TE``/``seTE`` and then calls :func:`fit_generic`, as R's functions call metagen.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..defaults import CHOICES, DEFAULTS
+from ..model.intervals import ci
+from ..model.pooling import ModelOptions, pool
+from ..result import MetaGen
+from ._args import (Warn, check_length, check_level, check_logical, column, numeric,
+                    reject_unsupported, setchar, setchar_vec, studlabs)
+
+__all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON"]
+
+#: R arguments of every meta function that pymeta does not implement yet.
+LACKING_COMMON = frozenset({
+    "subset", "exclude", "cluster", "rho", "weights", "weights_common", "weights_random",
+    "subgroup", "subgroup_name", "tau_preset", "TE_tau", "tau_common", "detail_tau",
+    "seed_predict", "prediction_subgroup", "test_subgroup", "byvar", "id",
+})
+
+#: Tested option values (the grid the parity tests and strategies draw from).
+SUPPORTED = {
+    "method_tau": ("REML",),
+    "method_tau_ci": ("QP", ""),
+}
+
+
+def model_options(*, method_tau, method_tau_ci, method_I2, method_common_ci, method_random_ci,
+                  adhoc_hakn_ci, method_predict, adhoc_hakn_pi, level_ma, level_hetstat,
+                  level_predict, null_effect, control) -> ModelOptions:
+    """Check and resolve the model arguments as meta does; unsupported values raise."""
+    method_tau = setchar(method_tau, CHOICES["method_tau"], "method_tau")
+    if method_tau not in SUPPORTED["method_tau"]:
+        raise NotImplementedError(f"method.tau = \"{method_tau}\" is not implemented in pymeta yet "
+                                  f"(implemented: {', '.join(SUPPORTED['method_tau'])}).")
+    if method_tau_ci is None:
+        method_tau_ci = "J" if method_tau == "DL" else "QP"
+    method_tau_ci = setchar(method_tau_ci, CHOICES["method_tau_ci"], "method_tau_ci")
+    if method_tau_ci == "PL":  # profile likelihood only for three-level models
+        method_tau_ci = "J" if method_tau == "DL" else "QP"
+    if method_tau_ci not in SUPPORTED["method_tau_ci"]:
+        raise NotImplementedError(f"method.tau.ci = \"{method_tau_ci}\" is not implemented in "
+                                  "pymeta yet.")
+    method_random_ci = setchar_vec(method_random_ci, CHOICES["method_random_ci"], "method_random_ci")
+    adhoc_ci = setchar_vec("" if adhoc_hakn_ci is None else adhoc_hakn_ci,
+                           CHOICES["adhoc_hakn_ci"], "adhoc_hakn_ci")
+    if "IQWiG6" in adhoc_ci:
+        raise NotImplementedError("adhoc.hakn.ci = \"IQWiG6\" is not implemented in pymeta yet.")
+    method_predict = setchar_vec(method_predict, CHOICES["method_predict"], "method_predict")
+    if "NNF" in method_predict:
+        raise NotImplementedError("method.predict = \"NNF\" is not implemented in pymeta.")
+    adhoc_pi = setchar_vec("" if adhoc_hakn_pi is None else adhoc_hakn_pi,
+                           CHOICES["adhoc_hakn_pi"], "adhoc_hakn_pi")
+    control = dict(control or {})
+    return ModelOptions(
+        method_tau=method_tau, method_tau_ci=method_tau_ci,
+        method_I2=setchar(method_I2, CHOICES["method_I2"], "method_I2"),
+        method_common_ci=setchar(method_common_ci, CHOICES["method_common_ci"], "method_common_ci"),
+        method_random_ci=method_random_ci, adhoc_hakn_ci=adhoc_ci,
+        method_predict=method_predict, adhoc_hakn_pi=adhoc_pi,
+        level_ma=check_level(level_ma, "level_ma"),
+        level_hetstat=check_level(level_hetstat, "level_hetstat"),
+        level_predict=check_level(level_predict, "level_predict"),
+        null_effect=float(null_effect), control=control)
+
+
+def _resolve_predict(method_tau: str, method_predict, prediction):
+    """meta's ``prediction = gs("prediction") | !missing(method.predict)`` and the KR rule."""
+    missing = method_predict is None
+    mp = DEFAULTS["method_predict"] if missing else method_predict
+    pred = DEFAULTS["prediction"] or not missing if prediction is None else prediction
+    mp_t = (mp,) if isinstance(mp, str) else tuple(mp)
+    if method_tau != "REML":
+        mp_t = tuple("V" if m in ("KR", "KR-PR") else m for m in mp_t)
+    return mp_t, check_logical(pred, "prediction")
+
+
+def fit_generic(TE, seTE, studlab: tuple, *, sm: str, level: float, opts: ModelOptions,
+                common: bool, random: bool, prediction: bool, warn: Warn, method: str = "Inverse",
+                study_df=None, backtransf: bool = True) -> dict:
+    """metagen's steps (9)-(14) on study estimates; returns the fields of :class:`Meta`."""
+    TE = np.asarray(TE, dtype=float)
+    seTE = np.asarray(seTE, dtype=float).copy()
+    k_all = TE.size
+    with np.errstate(invalid="ignore"):
+        if np.any(seTE[~np.isnan(seTE)] <= 0):
+            warn.warn("Zero values in seTE replaced by NAs.")
+            seTE[~np.isnan(seTE) & (seTE == 0)] = np.nan
+    overall = common or random
+    overall_hetstat = common or random
+    if k_all == 1:
+        common = random = prediction = overall = overall_hetstat = False
+    exclude = np.zeros(k_all, dtype=bool)
+    fit = pool(TE, seTE, exclude, opts)
+    study = ci(TE, seTE, level=level, df=study_df, null_effect=opts.null_effect)
+    fields = dict(
+        studlab=studlab, sm=sm, null_effect=opts.null_effect, TE=TE, seTE=seTE,
+        statistic=study.statistic, pval=study.p,
+        df=np.full(k_all, np.nan) if study_df is None else study.df,
+        level=level, lower=study.lower, upper=study.upper,
+        k_study=fit["k"], k_all=k_all, k_TE=int((~np.isnan(TE)).sum()),
+        overall=overall, overall_hetstat=overall_hetstat, common=common, random=random,
+        prediction=prediction, backtransf=backtransf, method=method, method_random="Inverse",
+        level_ma=opts.level_ma, method_common_ci=opts.method_common_ci,
+        method_tau=opts.method_tau, level_hetstat=opts.level_hetstat, method_I2=opts.method_I2,
+        level_predict=opts.level_predict,
+    )
+    fields.update(fit)
+    fields["df_random"] = np.atleast_1d(fields["df_random"])
+    return fields
+
+
+def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, common=None,
+            random=None, prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
+            level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
+            level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
+            null_effect: float = 0.0, backtransf=None, control=None, warn=None,
+            **r_only) -> MetaGen:
+    """Generic inverse-variance meta-analysis (R meta ``metagen``), R's defaults throughout.
+
+    ``TE``/``seTE``/``studlab`` are vectors or, with ``data`` (a DataFrame or mapping),
+    column names. Returns a :class:`pymeta.result.MetaGen`.
+    """
+    reject_unsupported("metagen", r_only, LACKING_COMMON | {"df", "method_ci", "lower", "upper",
+                                                           "pval", "n_e", "n_c", "cycles",
+                                                           "transf", "func_transf"})
+    w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    labels_raw = column(studlab, data, "studlab")
+    TE = numeric(column(TE, data, "TE"), "TE")
+    labels = studlabs(labels_raw, TE.size)
+    TE = numeric(column(TE, data, "TE"), "TE", labels)
+    seTE = numeric(column(seTE, data, "seTE"), "seTE", labels)
+    check_length("TE", TE.size, seTE=seTE, studlab=None if labels_raw is None else labels)
+    if TE.size == 0:
+        raise ValueError("No studies to combine in meta-analysis.")
+    method_tau = DEFAULTS["method_tau"] if method_tau is None else method_tau
+    method_tau = setchar(method_tau, CHOICES["method_tau"], "method_tau")
+    mp, pred = _resolve_predict(method_tau, method_predict, prediction)
+    opts = model_options(
+        method_tau=method_tau, method_tau_ci=method_tau_ci,
+        method_I2=method_I2 or DEFAULTS["method_I2"],
+        method_common_ci=method_common_ci or DEFAULTS["method_common_ci"],
+        method_random_ci=method_random_ci or DEFAULTS["method_random_ci"],
+        adhoc_hakn_ci=adhoc_hakn_ci, method_predict=mp, adhoc_hakn_pi=adhoc_hakn_pi,
+        level_ma=level_ma or DEFAULTS["level_ma"],
+        level_hetstat=level_hetstat or DEFAULTS["level_hetstat"],
+        level_predict=level_predict or DEFAULTS["level_predict"],
+        null_effect=null_effect, control=control)
+    fields = fit_generic(
+        TE, seTE, labels, sm=sm, level=check_level(level or DEFAULTS["level"], "level"), opts=opts,
+        common=check_logical(DEFAULTS["common"] if common is None else common, "common"),
+        random=check_logical(DEFAULTS["random"] if random is None else random, "random"),
+        prediction=pred, warn=w,
+        backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf)
+    return MetaGen(**fields, warnings=tuple(w.warnings), notes=tuple(w.notes))

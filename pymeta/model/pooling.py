@@ -1,0 +1,346 @@
+"""Inverse-variance pooling: the model step every meta function ends in (R's ``metagen``).
+
+Given study estimates ``TE`` and standard errors ``seTE`` (NaN = missing), this module
+computes the common effect estimate, the between-study variance, the random effects
+estimate with its confidence interval(s), the prediction interval(s) and the
+heterogeneity statistics, following R meta 8.5 ``R/metagen.R`` section (12)-(13) and
+``R/hetcalc.R`` step by step (same order of operations, same NA rules). The
+Kenward-Roger pieces follow meta's ``R/kenwardroger.R`` (Partlett & Riley 2017), the
+Hartung-Knapp ones Knapp & Hartung (2003).
+
+Everything here is a pure function of numpy arrays and a :class:`ModelOptions`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import tau2 as tau2_mod
+from .heterogeneity import Interval, calc_H, calc_Rb, isquared, pval_Q
+from .intervals import ci
+from .rmath import rsum, weighted_mean
+
+__all__ = ["ModelOptions", "hetcalc", "kenwardroger", "pool"]
+
+NA = math.nan
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """Resolved model arguments (R meta's names, "." -> "_")."""
+    method_tau: str = "REML"
+    method_tau_ci: str = "QP"
+    method_I2: str = "Q"
+    method_common_ci: str = "classic"
+    method_random_ci: tuple = ("classic",)
+    adhoc_hakn_ci: tuple = ("",)
+    method_predict: tuple = ("V",)
+    adhoc_hakn_pi: tuple = ("",)
+    level_ma: float = 0.95
+    level_hetstat: float = 0.95
+    level_predict: float = 0.95
+    null_effect: float = 0.0
+    TE_tau: float | None = None
+    control: dict = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- hetcalc
+
+def hetcalc(TE, seTE, opts: ModelOptions) -> dict:
+    """Between-study variance, its CI, Q, H and I2 (meta's ``hetcalc`` without subgroups).
+
+    Studies with a missing or infinite ``TE`` or ``seTE`` are left out first, as in R.
+    """
+    TE = np.asarray(TE, dtype=float)
+    seTE = np.asarray(seTE, dtype=float)
+    finite = ~np.isinf(TE) & ~np.isinf(seTE)
+    TE, seTE = TE[finite], seTE[finite]
+    ok = ~(np.isnan(TE) | np.isnan(seTE))
+    TE, seTE = TE[ok], seTE[ok]
+    k = TE.size
+    method_tau_ci = opts.method_tau_ci
+    level = opts.level_hetstat
+    out = dict(tau2=NA, se_tau2=NA, lower_tau2=NA, upper_tau2=NA, tau=NA,
+               lower_tau=NA, upper_tau=NA, sign_lower_tau="", sign_upper_tau="")
+
+    if opts.TE_tau is not None and opts.method_tau == "DL":
+        raise NotImplementedError("TE.tau (Q.Cochrane) with method.tau = 'DL' is not implemented yet")
+
+    if k < 2:
+        Q = NA if k == 0 else 0.0
+        df_Q = 0.0
+        H, I2 = calc_H(Q, df_Q, level), isquared(Q, df_Q, level)
+        out.update(Q=Q, df_Q=df_Q, pval_Q=pval_Q(Q, df_Q), method_tau_ci="",
+                   H=H, I2=I2)
+        return _flatten_het(out)
+
+    vi = seTE ** 2
+    fit = _estimate_tau2(TE, vi, opts.method_tau, opts.control)
+    w = 1 / vi
+    Q = rsum(w * (TE - weighted_mean(TE, w)) ** 2)
+    df_Q = float(k - 1)
+    out.update(tau2=fit.tau2, se_tau2=fit.se_tau2, tau=math.sqrt(fit.tau2),
+               Q=Q, df_Q=df_Q, pval_Q=pval_Q(Q, df_Q))
+    if df_Q < 1:
+        method_tau_ci = ""
+
+    ci0 = None
+    if method_tau_ci == "QP":
+        ci0 = tau2_mod.tau2_ci_qprofile(TE, vi, fit.tau2, level=level, control=opts.control)
+    elif method_tau_ci != "":
+        raise NotImplementedError(f"method.tau.ci = '{method_tau_ci}' is not implemented yet")
+
+    if opts.method_I2 == "Q":
+        H, I2 = calc_H(Q, df_Q, level), isquared(Q, df_Q, level)
+    else:  # "tau2": metafor's H2 and I2 from tau2 and the typical within-study variance
+        vt = (k - 1) / (rsum(w) - rsum(w ** 2) / rsum(w))
+        H = Interval(math.sqrt((fit.tau2 + vt) / vt), NA, NA)
+        I2 = Interval(fit.tau2 / (fit.tau2 + vt), NA, NA)
+        if ci0 is not None:
+            H = Interval(H.TE, math.sqrt(ci0.lower_H2), math.sqrt(ci0.upper_H2))
+            I2 = Interval(I2.TE, ci0.lower_I2 / 100, ci0.upper_I2 / 100)
+
+    if ci0 is not None:
+        out.update(lower_tau2=ci0.lower_tau2, upper_tau2=ci0.upper_tau2,
+                   lower_tau=ci0.lower_tau, upper_tau=ci0.upper_tau,
+                   sign_lower_tau=ci0.lb_sign, sign_upper_tau=ci0.ub_sign)
+    out.update(method_tau_ci=method_tau_ci, H=H, I2=I2)
+    return _flatten_het(out)
+
+
+def _estimate_tau2(TE, vi, method_tau: str, control: dict):
+    """metafor ``rma.uni(yi = TE, vi = vi, method = method.tau, control)`` (tau2, se.tau2)."""
+    if method_tau == "REML":
+        return tau2_mod.tau2_reml(TE, vi, control=control or None)
+    raise NotImplementedError(f"method.tau = '{method_tau}' is not implemented yet")
+
+
+def _flatten_het(out: dict) -> dict:
+    H, I2 = out.pop("H"), out.pop("I2")
+    out.update(H=H.TE, lower_H=H.lower, upper_H=H.upper,
+               I2=I2.TE, lower_I2=I2.lower, upper_I2=I2.upper)
+    return out
+
+
+# ------------------------------------------------------------------------ Kenward-Roger
+
+def kenwardroger(w_random) -> tuple[float, float]:
+    """(se, df) of the Kenward-Roger adjusted random effects estimate (meta ``kenwardroger``)."""
+    w = np.asarray(w_random, dtype=float)
+    w1p, w2p, w3p = rsum(w), rsum(w ** 2), rsum(w ** 3)
+    with np.errstate(all="ignore"):
+        IE = w2p * 0.5 - w3p / w1p + 0.5 * (w2p / w1p) ** 2
+        var = (1 + 2 * (w3p / w1p - (w2p / w1p) ** 2) / np.float64(IE)) / w1p
+        df = 2 * IE / (var * w2p) ** 2
+    se = math.sqrt(var) if not math.isnan(var) and var >= 0 else NA
+    return se, float(df)
+
+
+# ------------------------------------------------------------------------------ pooling
+
+def _recycle(values: tuple, methods: tuple, which: str, name: str) -> tuple[tuple, tuple]:
+    """meta's recycling of ``adhoc.hakn.*`` against the ``method.*`` vector."""
+    n_hk = sum(m == which for m in methods)
+    if len(values) == 1:
+        return methods, tuple(values[0] if m == which else "" for m in methods)
+    if len(values) == n_hk:
+        it = iter(values)
+        return methods, tuple(next(it) if m == which else "" for m in methods)
+    if len(methods) == 1 and methods[0] == which:
+        return (which,) * len(values), tuple(values)
+    raise ValueError(f"Argument '{name}' must be of same length as 'method.{which}' "
+                     "or number of meta-analyses with Hartung-Knapp method")
+
+
+def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
+    """Common and random effects meta-analysis of ``TE``/``seTE`` (meta ``metagen`` (12)-(13)).
+
+    Returns a dict with R meta's field names ("." -> "_").
+    """
+    TE = np.asarray(TE, dtype=float)
+    seTE = np.asarray(seTE, dtype=float)
+    exclude = np.asarray(exclude, dtype=bool)
+    k_all = TE.size
+    usable = ~np.isnan(TE) & ~np.isnan(seTE) & ~exclude
+    k = int(usable.sum())
+    method_random_ci = tuple(opts.method_random_ci)
+    method_predict = tuple(opts.method_predict)
+    adhoc_ci, adhoc_pi = tuple(opts.adhoc_hakn_ci), tuple(opts.adhoc_hakn_pi)
+    res: dict = {}
+
+    if k == 0:
+        res.update(_empty_fit(k_all))
+        res.update(k=0, method_random_ci=method_random_ci, method_predict=method_predict,
+                   adhoc_hakn_ci=adhoc_ci, adhoc_hakn_pi=adhoc_pi)
+        return _finish_predict(res)
+
+    if k == 1:
+        method_random_ci = tuple("classic" if m in ("HK", "KR") else m for m in method_random_ci)
+        method_predict = tuple("V" if m in ("HK", "KR") else m for m in method_predict)
+        adhoc_ci = ("",)
+        adhoc_pi = ("",)
+
+    hc = hetcalc(TE[~exclude], seTE[~exclude], opts)
+    tau2_calc = 0.0 if math.isnan(hc["tau2"]) else hc["tau2"]
+
+    # Common effect model (Cooper & Hedges 1994, p. 265-6)
+    with np.errstate(all="ignore"):
+        w_common = 1 / seTE ** 2
+    w_common[np.isnan(w_common) | np.isnan(TE) | exclude] = 0
+    TE_common = weighted_mean(TE, w_common)
+    if opts.method_common_ci == "classic":
+        seTE_common = math.sqrt(1 / rsum(w_common)) if rsum(w_common) > 0 else math.inf
+    else:  # IVhet (Doi et al. 2015)
+        sw = rsum(w_common)
+        seTE_common = math.sqrt(rsum((w_common / sw) ** 2 * (seTE ** 2 + tau2_calc)))
+    cc = ci(TE_common, seTE_common, opts.level_ma, null_effect=opts.null_effect)
+
+    # Random effects model (Cooper & Hedges 1994, p. 265, 274-5)
+    with np.errstate(all="ignore"):
+        w_random = 1 / (seTE ** 2 + tau2_calc)
+    w_random[np.isnan(w_random) | np.isnan(TE) | exclude] = 0
+    TE_random = weighted_mean(TE, w_random)
+    sw_random = rsum(w_random)
+    seTE_classic = math.sqrt(1 / sw_random) if sw_random > 0 else math.inf
+
+    seTE_kero, df_kero = kenwardroger(w_random)
+    if "KR" in method_random_ci or "KR" in method_predict:
+        if math.isnan(df_kero):  # R: is.nan(seTE.kero) | is.nan(df.kero); se is NA, never NaN
+            method_random_ci = tuple("classic-KR" if m == "KR" else m for m in method_random_ci)
+            method_predict = tuple("V-KR" if m == "KR" else m for m in method_predict)
+
+    df_hakn = k - 1
+    with np.errstate(all="ignore"):
+        q = float(np.float64(1) / np.float64(k - 1) * rsum(w_random * (TE - TE_random) ** 2))
+        seTE_hakn = float(np.sqrt(np.float64(q) / sw_random))
+
+    method_random_ci, adhoc_ci = _recycle(adhoc_ci, method_random_ci, "HK", "adhoc.hakn.ci")
+    n_ci = len(method_random_ci)
+    seTE_hakn_adhoc_ci = [seTE_hakn] * n_ci
+    df_hakn_ci = [float(df_hakn)] * n_ci
+    rows = []
+    for i, m in enumerate(method_random_ci):
+        if m in ("classic", "classic-KR"):
+            r = ci(TE_random, seTE_classic, opts.level_ma, null_effect=opts.null_effect)
+            seTE_hakn_adhoc_ci[i] = NA
+        elif m == "HK":
+            a = adhoc_ci[i]
+            if a == "se":
+                if q < 1:
+                    seTE_hakn_adhoc_ci[i] = seTE_classic
+            elif a == "ci":
+                hk = ci(TE_random, seTE_hakn, opts.level_ma, df=df_hakn_ci[i])
+                re = ci(TE_random, seTE_classic, opts.level_ma)
+                if float(hk.upper - hk.lower) < float(re.upper - re.lower):
+                    seTE_hakn_adhoc_ci[i] = seTE_classic
+                    df_hakn_ci[i] = NA
+            elif a != "":
+                raise NotImplementedError(f"adhoc.hakn.ci = '{a}' is not implemented yet")
+            r = ci(TE_random, seTE_hakn_adhoc_ci[i], opts.level_ma, df=df_hakn_ci[i],
+                   null_effect=opts.null_effect)
+        elif m == "KR":
+            r = ci(TE_random, seTE_kero, opts.level_ma, df=df_kero, null_effect=opts.null_effect)
+        else:  # pragma: no cover - guarded by argument checks
+            raise ValueError(m)
+        rows.append(r)
+
+    # Prediction intervals
+    method_predict, adhoc_pi = _recycle(adhoc_pi, method_predict, "HK", "adhoc.hakn.pi")
+    n_pi = len(method_predict)
+    seTE_hakn_adhoc_pi = [seTE_hakn] * n_pi
+    df_hakn_pi = [float(df_hakn)] * n_pi
+    prows = []
+    lp = opts.level_predict
+    for i, m in enumerate(method_predict):
+        if m in ("HK", "HK-PR") and (df_hakn_pi[i] >= (1 if m == "HK" else 2)):
+            if adhoc_pi[i] == "se" and q < 1:
+                seTE_hakn_adhoc_pi[i] = seTE_classic
+            p = ci(TE_random, math.sqrt(seTE_hakn_adhoc_pi[i] ** 2 + tau2_calc), lp,
+                   df=df_hakn_pi[i] - (0 if m == "HK" else 1))
+        elif m in ("V", "V-KR") and k > 1:
+            p = ci(TE_random, math.sqrt(seTE_classic ** 2 + tau2_calc), lp, df=k - 1)
+        elif m in ("HTS", "HTS-KR") and k > 2:
+            p = ci(TE_random, math.sqrt(seTE_classic ** 2 + tau2_calc), lp, df=k - 2)
+        elif m == "KR" and df_kero > 0:
+            p = ci(TE_random, math.sqrt(seTE_kero ** 2 + tau2_calc), lp, df=df_kero)
+        elif m == "KR-PR" and df_kero > 1:
+            p = ci(TE_random, math.sqrt(seTE_kero ** 2 + tau2_calc), lp, df=df_kero - 1)
+        elif m == "S":
+            p = ci(TE_random, math.sqrt(seTE_classic ** 2 + tau2_calc), lp)
+        elif m == "NNF":
+            raise NotImplementedError("method.predict = 'NNF' (pimeta bootstrap) is not implemented")
+        elif m == "KR":
+            p = ci(TE_random, NA, lp, df=df_kero - 1)
+        elif m == "V":
+            p = ci(TE_random, NA, lp, df=k - 1)
+        elif m == "HTS":
+            p = ci(TE_random, NA, lp, df=k - 2)
+        else:
+            p = ci(TE_random, NA, lp)
+        prows.append(p)
+
+    Rb = calc_Rb(seTE[~np.isnan(seTE)], seTE_classic, tau2_calc, hc["Q"], hc["df_Q"],
+                 opts.level_ma)
+
+    def col(rs, attr):
+        return np.array([float(getattr(r, attr)) for r in rs])
+
+    any_hk_ci = "HK" in method_random_ci
+    res.update(hc)
+    res.update(
+        k=k, w_common=w_common, TE_common=float(cc.TE), seTE_common=float(cc.seTE),
+        statistic_common=float(cc.statistic), pval_common=float(cc.p),
+        lower_common=float(cc.lower), upper_common=float(cc.upper),
+        w_random=w_random, TE_random=TE_random if n_ci == 1 else np.full(n_ci, TE_random), seTE_random=col(rows, "seTE"),
+        statistic_random=col(rows, "statistic"), pval_random=col(rows, "p"),
+        df_random=col(rows, "df"), lower_random=col(rows, "lower"),
+        upper_random=col(rows, "upper"), seTE_classic=seTE_classic,
+        method_random_ci=method_random_ci, adhoc_hakn_ci=adhoc_ci,
+        df_hakn_ci=np.array(df_hakn_ci) if any_hk_ci else NA,
+        seTE_hakn_ci=seTE_hakn, seTE_hakn_adhoc_ci=np.array(seTE_hakn_adhoc_ci),
+        df_kero=df_kero if ("KR" in method_random_ci or "KR" in method_predict) else NA,
+        seTE_kero=seTE_kero,
+        method_predict=method_predict, adhoc_hakn_pi=adhoc_pi,
+        df_hakn_pi=np.array(df_hakn_pi) if "HK" in method_predict else NA,
+        seTE_predict=col(prows, "seTE"), df_predict=col(prows, "df"),
+        lower_predict=col(prows, "lower"), upper_predict=col(prows, "upper"),
+        seTE_hakn_pi=seTE_hakn, seTE_hakn_adhoc_pi=np.array(seTE_hakn_adhoc_pi),
+        Rb=Rb.TE, lower_Rb=Rb.lower, upper_Rb=Rb.upper, tau2_calc=tau2_calc,
+    )
+    return _finish_predict(res)
+
+
+def _empty_fit(k_all: int) -> dict:
+    """meta's results when no study can be pooled (k = 0)."""
+    nan1 = np.array([NA])
+    return dict(
+        w_common=np.zeros(k_all), TE_common=NA, seTE_common=NA, statistic_common=NA,
+        pval_common=NA, lower_common=NA, upper_common=NA,
+        w_random=np.zeros(k_all), TE_random=NA, seTE_random=nan1, statistic_random=nan1,
+        pval_random=nan1, df_random=nan1, lower_random=nan1, upper_random=nan1,
+        seTE_classic=NA, df_hakn_ci=NA, seTE_hakn_ci=NA, seTE_hakn_adhoc_ci=nan1,
+        df_kero=NA, seTE_kero=NA, df_hakn_pi=NA, seTE_predict=nan1, df_predict=nan1,
+        lower_predict=nan1, upper_predict=nan1, seTE_hakn_pi=NA, seTE_hakn_adhoc_pi=nan1,
+        tau2=NA, se_tau2=NA, lower_tau2=NA, upper_tau2=NA, tau=NA, lower_tau=NA,
+        upper_tau=NA, method_tau_ci="", sign_lower_tau="", sign_upper_tau="",
+        Q=NA, df_Q=NA, pval_Q=NA, H=NA, lower_H=NA, upper_H=NA, I2=NA, lower_I2=NA,
+        upper_I2=NA, Rb=NA, lower_Rb=NA, upper_Rb=NA, tau2_calc=NA)
+
+
+def _finish_predict(res: dict) -> dict:
+    """meta unsets the prediction method, df and adhoc flag where no interval exists."""
+    lo = np.atleast_1d(res["lower_predict"])
+    up = np.atleast_1d(res["upper_predict"])
+    none = np.isnan(lo) & np.isnan(up)
+    mp = tuple(res["method_predict"])
+    if len(mp) != none.size:
+        mp = mp * none.size if len(mp) == 1 else mp
+    ap = tuple(res["adhoc_hakn_pi"])
+    if len(ap) != none.size:
+        ap = ap * none.size if len(ap) == 1 else ap
+    res["method_predict"] = tuple("" if n else m for n, m in zip(none, mp))
+    res["df_predict"] = np.where(none, NA, np.atleast_1d(res["df_predict"]))
+    res["adhoc_hakn_pi"] = tuple("" if n else a for n, a in zip(none, ap))
+    return res

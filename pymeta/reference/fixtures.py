@@ -1,0 +1,300 @@
+"""Reference fixtures: R meta's results written to JSON, with provenance.
+
+``regenerate()`` runs every case of :data:`CASES` through R (rpy2) and writes
+``fixtures/<group>/<case>.json``; numbers are written as ``%.17g`` (NA as ``null``,
+infinities as ``"Inf"``/``"-Inf"``), keys in a fixed order, so a re-run gives
+byte-identical files. The date in the provenance is the date the *content* last changed:
+a file whose content is unchanged is not rewritten. ``check()`` regenerates in memory
+and reports, field by field, what moved.
+
+The cases: the seed paper's five outcomes (and the two RR outcomes with inverse variance
+too), and meta's bundled datasets that fit metacont (``Fleiss1993cont``, ``amlodipine``)
+and metabin (``Fleiss1993bin``, ``cisapride``), each with R's defaults and a few option
+variants from the declared grid.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .versions import REPO_ROOT
+
+__all__ = ["Case", "CASES", "FIXTURE_DIR", "dumps", "load", "load_all", "regenerate", "check",
+           "case_call", "run_pymeta"]
+
+FIXTURE_DIR = REPO_ROOT / "fixtures"
+PAPER_DIR = FIXTURE_DIR / "paper"
+
+
+@dataclass(frozen=True)
+class Case:
+    group: str
+    name: str
+    fun: str
+    data: dict          # argument -> vector (pymeta names)
+    options: dict = field(default_factory=dict)
+    source: str = ""    # where the data come from
+
+    @property
+    def args(self) -> dict:
+        return {**self.data, **self.options}
+
+
+# ------------------------------------------------------------------------------ JSON
+
+def _num(x: float) -> str:
+    if math.isnan(x):
+        return "null"
+    if math.isinf(x):
+        return '"Inf"' if x > 0 else '"-Inf"'
+    return "%.17g" % x
+
+
+def _value(v, indent: str) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return _num(float(v))
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, dict):
+        inner = indent + "  "
+        items = [f"{inner}{json.dumps(k)}: {_value(x, inner)}" for k, x in v.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}" if items else "{}"
+    seq = list(v.tolist() if isinstance(v, np.ndarray) else v)
+    return "[" + ", ".join(_value(x, indent) for x in seq) + "]"
+
+
+def dumps(obj: dict) -> str:
+    """Deterministic JSON with every number as %.17g."""
+    return _value(obj, "") + "\n"
+
+
+def _decode(v):
+    if v == "Inf":
+        return math.inf
+    if v == "-Inf":
+        return -math.inf
+    if v is None:
+        return math.nan
+    if isinstance(v, list):
+        return [_decode(x) for x in v]
+    return v
+
+
+def load(path: Path) -> dict:
+    """Read a fixture; numbers back to floats (null -> NaN, "Inf" -> inf)."""
+    raw = json.loads(Path(path).read_text())
+    for part in ("r_values",):
+        raw[part] = {k: (None if v is None else _decode(v)) for k, v in raw[part].items()}
+    raw["args"] = {k: _decode(v) for k, v in raw["args"].items()}
+    return raw
+
+
+def load_all(group: str | None = None) -> list:
+    """Every fixture file (optionally of one group), sorted by path."""
+    root = FIXTURE_DIR if group is None else FIXTURE_DIR / group
+    return [(p, load(p)) for p in sorted(root.rglob("*.json"))
+            if p.name != "published.json"]
+
+
+# ----------------------------------------------------------------------------- cases
+
+def _read_csv(path: Path) -> dict:
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = {"studlab": [r["studlab"] for r in rows]}
+    for key in rows[0]:
+        if key in ("studlab", "year", "status"):
+            continue
+        out[key.replace(".", "_")] = [float(r[key]) for r in rows]
+    return out
+
+
+_PAPER = {"mrs": "metacont", "barthel": "metacont", "nihss": "metacont",
+          "mortality": "metabin", "recurrence": "metabin"}
+
+_BUNDLED = {
+    # name: (fun, R expression per argument)
+    "Fleiss1993cont": ("metacont", {"n_e": "n.psyc", "mean_e": "mean.psyc", "sd_e": "sd.psyc",
+                                    "n_c": "n.cont", "mean_c": "mean.cont", "sd_c": "sd.cont",
+                                    "studlab": "paste(study, year)"}),
+    "amlodipine": ("metacont", {"n_e": "n.amlo", "mean_e": "mean.amlo", "sd_e": "sqrt(var.amlo)",
+                                "n_c": "n.plac", "mean_c": "mean.plac", "sd_c": "sqrt(var.plac)",
+                                "studlab": "study"}),
+    "Fleiss1993bin": ("metabin", {"event_e": "d.asp", "n_e": "n.asp", "event_c": "d.plac",
+                                  "n_c": "n.plac", "studlab": "paste(study, year)"}),
+    "cisapride": ("metabin", {"event_e": "event.cisa", "n_e": "n.cisa", "event_c": "event.plac",
+                              "n_c": "n.plac", "studlab": "study"}),
+}
+
+#: Option variants run on every bundled dataset besides R's defaults.
+_VARIANTS = {
+    "metacont": {"default": {}, "HK": {"method_random_ci": "HK", "method_predict": "HK"},
+                 "KR": {"method_random_ci": "KR", "method_predict": "KR"},
+                 "I2tau2_t": {"method_I2": "tau2", "method_ci": "t", "pooledvar": True}},
+    "metabin": {"default": {}, "Inverse": {"method": "Inverse"},
+                "TACC_all": {"incr": "TACC", "method_incr": "all", "MH_exact": True},
+                "HK_HTS": {"method_random_ci": "HK", "method_predict": "HTS",
+                           "RR_Cochrane": True}},
+}
+
+
+def _bundled_data(rm, dataset: str, exprs: dict) -> dict:
+    ro = __import__("rpy2.robjects", fromlist=["r"])
+    out = {}
+    for arg, expr in exprs.items():
+        v = ro.r(f'with(get(data({dataset}, package = "meta", envir = environment())), {expr})')
+        out[arg] = [str(x) for x in v] if arg == "studlab" else [float(x) for x in v]
+    return out
+
+
+def cases(rm=None) -> list:
+    """All fixture cases; bundled datasets are read from R (``rm`` = a bridge)."""
+    out = []
+    for name, fun in _PAPER.items():
+        data = _read_csv(PAPER_DIR / f"{name}.csv")
+        src = f"fixtures/paper/{name}.csv (reconstruction; see fixtures/paper/README.md)"
+        opts = {"sm": "MD"} if fun == "metacont" else {"sm": "RR"}
+        out.append(Case("paper", name, fun, data, opts, src))
+        if fun == "metabin":
+            out.append(Case("paper", f"{name}_Inverse", fun, data, {**opts, "method": "Inverse"}, src))
+    if rm is not None:
+        for ds, (fun, exprs) in _BUNDLED.items():
+            data = _bundled_data(rm, ds, exprs)
+            for vname, opts in _VARIANTS[fun].items():
+                out.append(Case("bundled", f"{ds}_{vname}", fun, data, opts,
+                                f'R: data({ds}, package = "meta")'))
+    return out
+
+
+def case_call(case: Case) -> str:
+    """The R call that reproduces a case (data written inline)."""
+    def r_val(v):
+        if isinstance(v, bool):
+            return "TRUE" if v else "FALSE"
+        if isinstance(v, str):
+            return json.dumps(v)
+        if isinstance(v, (int, float)):
+            return "NA" if math.isnan(v) else "%.17g" % v
+        return "c(" + ", ".join(r_val(x) for x in v) + ")"
+    args = ", ".join(f"{k.replace('_', '.')} = {r_val(v)}" for k, v in case.args.items())
+    return f"meta::{case.fun}({args})"
+
+
+# ----------------------------------------------------------------------- generation
+
+def run_pymeta(fun: str, args: dict):
+    import warnings
+
+    import pymeta
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return getattr(pymeta, fun)(**args)
+
+
+def _result_class(fun: str):
+    from .. import result
+    return {"metacont": result.MetaCont, "metabin": result.MetaBin,
+            "metagen": result.MetaGen}[fun]
+
+
+def _fixture(rm, case: Case, provenance: dict) -> dict:
+    from ..testing.compare import fields_to_compare
+    fields = fields_to_compare(_result_class(case.fun))
+    out = rm.run(case.fun, case.args, fields)
+    if not out["ok"]:
+        raise RuntimeError(f"R failed on fixture case {case.group}/{case.name}: {out['error']}")
+    return {
+        "provenance": {**provenance, "call": case_call(case), "data_source": case.source},
+        "fun": case.fun,
+        "args": case.args,
+        "r_warnings": out["warnings"],
+        "r_values": {f: out["values"].get(f) for f in fields},
+    }
+
+
+def _provenance(rm) -> dict:
+    v = rm.versions()
+    return {"generator": "python -m pymeta fixtures regenerate", "R": v.get("R"),
+            "meta": v.get("meta"), "metafor": v.get("metafor"),
+            "CompQuadForm": v.get("CompQuadForm"), "metabook": v.get("metabook"),
+            "rpy2": rm.rpy2_version(), "seed": None}
+
+
+def _with_date(text_without_date: dict, old_path: Path) -> str:
+    """Keep the old file's date when nothing else changed (byte-identical re-runs)."""
+    fx = dict(text_without_date)
+    date = _dt.date.today().isoformat()
+    if old_path.exists():
+        try:
+            old = json.loads(old_path.read_text())
+            old_date = old["provenance"].pop("date", None)
+            new_cmp = json.loads(dumps(fx))
+            if old == new_cmp and old_date:
+                date = old_date
+        except (ValueError, KeyError):
+            pass
+    fx["provenance"] = {**fx["provenance"], "date": date}
+    return dumps(fx)
+
+
+def generate(rm=None) -> dict:
+    """{path: file text} for every case (runs R)."""
+    from .bridge import RMeta
+    rm = rm or RMeta()
+    ok, why = rm.available()
+    if not ok:
+        raise RuntimeError(f"R reference unavailable: {why}")
+    prov = _provenance(rm)
+    files = {}
+    for case in cases(rm):
+        path = FIXTURE_DIR / case.group / f"{case.name}__{case.fun}.json"
+        files[path] = _with_date(_fixture(rm, case, prov), path)
+    return files
+
+
+def regenerate(rm=None) -> list:
+    """Write every fixture; returns the paths written (unchanged files are left alone)."""
+    written = []
+    for path, text in generate(rm).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+            written.append(path)
+    return written
+
+
+def check(rm=None) -> list:
+    """Regenerate in memory; one line per field whose R value moved (empty = all as stored)."""
+    from ..testing.compare import compare_field
+    lines = []
+    for path, text in generate(rm).items():
+        rel = path.relative_to(REPO_ROOT)
+        if not path.exists():
+            lines.append(f"{rel}: missing (new case)")
+            continue
+        old = json.loads(path.read_text())
+        new = json.loads(text)
+        for f in sorted(set(old["r_values"]) | set(new["r_values"])):
+            a, b = old["r_values"].get(f), new["r_values"].get(f)
+            if a != b:  # exact: the same R on the same data gives the same bits
+                d = compare_field(f, None if a is None else _decode(a),
+                                  None if b is None else _decode(b))
+                lines.append(f"{rel}: {f}: stored {a!r} -> R now {b!r} "
+                             f"(max abs diff {d.abs_diff:.3g}, rel {d.rel_diff:.3g})")
+        if old.get("r_warnings") != new.get("r_warnings"):
+            lines.append(f"{rel}: R warnings {old.get('r_warnings')!r} -> {new.get('r_warnings')!r}")
+        for key in ("R", "meta", "metafor"):
+            if old["provenance"].get(key) != new["provenance"].get(key):
+                lines.append(f"{rel}: {key} {old['provenance'].get(key)} -> "
+                             f"{new['provenance'].get(key)}")
+    return lines

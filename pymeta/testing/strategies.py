@@ -1,0 +1,171 @@
+"""Hypothesis strategies for meta-analysis data sets and pymeta's option grid.
+
+Public and reusable: the strategies depend only on ``hypothesis`` and ``numpy`` (plus
+:mod:`pymeta.testing.grid` for the option values), so another project can draw realistic
+two-arm continuous or binary data sets from them::
+
+    from hypothesis import given
+    from pymeta.testing.strategies import cases
+
+    @given(cases("metabin"))
+    def test_something(case):
+        data, options = case
+        res = pymeta.metabin(**data, **options)
+
+Every data set is a ``dict`` whose keys are the argument names of
+:func:`pymeta.metacont` / :func:`pymeta.metabin` (numpy float arrays, plus ``studlab``, a
+list of unique strings), so it can be passed on with ``**data``.
+
+The data are *valid* (positive SDs, 0 <= events <= n, n >= 1) but deliberately awkward:
+one or two studies, heterogeneity from none at all (identical estimates) to extreme,
+values on scales from 1e-3 to 1e3, very large studies, zero cells, double zeros, arms in
+which every patient has the event, and rare events. Per-study values are drawn element by
+element, so failing examples shrink towards small, plain data sets.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+
+from .grid import GRID
+
+__all__ = ["cont_data", "bin_data", "options", "cases", "study_count", "study_labels"]
+
+#: Between-study SD as a multiple of the median within-study SE: none .. extreme.
+_HETEROGENEITY = (0.0, 0.0, 0.1, 0.5, 1.0, 3.0, 10.0, 100.0)
+#: Multiplier of the within-study sampling noise (0 = every study estimates exactly the
+#: same effect, i.e. identical TE; small = nearly homogeneous).
+_NOISE = (1.0, 1.0, 1.0, 0.1, 0.0)
+
+
+def study_count(min_k: int = 1, max_k: int = 30) -> st.SearchStrategy[int]:
+    """Number of studies in ``[min_k, max_k]``, with k = 1, 2 and 3 drawn often."""
+    if not 1 <= min_k <= max_k:
+        raise ValueError("need 1 <= min_k <= max_k")
+    small = [k for k in (1, 2, 3) if min_k <= k <= max_k]
+    any_k = st.integers(min_k, max_k)
+    return st.one_of(st.sampled_from(small), any_k) if small else any_k
+
+
+def study_labels(k: int) -> st.SearchStrategy[list]:
+    """``k`` unique study labels (plain ASCII, as in a published forest plot)."""
+    return st.sampled_from(("Study ", "S", "Trial-", "", "Author et al. ")).map(
+        lambda prefix: [f"{prefix}{i + 1}" for i in range(k)])
+
+
+def _sample_size() -> st.SearchStrategy[int]:
+    """Arm sizes: mostly 2..500, sometimes very large (up to 10^5)."""
+    return st.one_of(st.integers(2, 500), st.integers(2, 40),
+                     st.integers(10_000, 100_000))
+
+
+def _unit_normal() -> st.SearchStrategy[float]:
+    """A standard-normal-like deviate, bounded (|z| <= 4) so data stay realistic."""
+    return st.floats(-4.0, 4.0, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def cont_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
+    """Continuous two-arm data: ``n_e, mean_e, sd_e, n_c, mean_c, sd_c`` and ``studlab``.
+
+    Sizes are integers (2..500, sometimes 10^4..10^5); means and SDs share a scale factor
+    drawn per data set from 1e-3..1e3; SDs are strictly positive. True study effects are
+    ``mu + tau * u_i`` with ``tau`` from zero to 100 times the typical within-study SE,
+    and the observed mean difference adds sampling noise ``se_i * z_i`` (sometimes
+    shrunk, or switched off so that every study has the same estimate).
+    """
+    k = draw(study_count(min_k, max_k))
+    scale = 10.0 ** draw(st.floats(-3.0, 3.0))
+    sd_base = scale * 10.0 ** draw(st.floats(-1.0, 1.0))
+    level_c = scale * draw(st.floats(-10.0, 10.0))
+    mu = scale * draw(st.floats(-2.0, 2.0))
+    het = draw(st.sampled_from(_HETEROGENEITY))
+    noise = draw(st.sampled_from(_NOISE))
+    rounding = draw(st.sampled_from((None, None, 2, 1)))   # reported decimals (on scale)
+    study = st.tuples(_sample_size(), _sample_size(),
+                      st.floats(0.25, 4.0), st.floats(0.25, 4.0),   # SD multipliers
+                      _unit_normal(), _unit_normal(), _unit_normal())
+    rows = draw(st.lists(study, min_size=k, max_size=k))
+    n_e, n_c, f_e, f_c, u, z, zc = (np.array(c, dtype=float) for c in zip(*rows))
+    sd_e, sd_c = sd_base * f_e, sd_base * f_c
+    se = np.sqrt(sd_e ** 2 / n_e + sd_c ** 2 / n_c)
+    tau = het * float(np.median(se))
+    mean_c = level_c + 0.1 * sd_base * zc
+    mean_e = mean_c + mu + tau * u + noise * se * z
+    if rounding is not None:
+        unit = 10.0 ** (math.floor(math.log10(scale)) - rounding)
+        mean_e, mean_c = np.round(mean_e / unit) * unit, np.round(mean_c / unit) * unit
+        sd_e = np.maximum(np.round(sd_e / unit), 1.0) * unit
+        sd_c = np.maximum(np.round(sd_c / unit), 1.0) * unit
+    return dict(n_e=n_e, mean_e=mean_e, sd_e=sd_e, n_c=n_c, mean_c=mean_c, sd_c=sd_c,
+                studlab=draw(study_labels(k)))
+
+
+#: Per-study 2x2 patterns, with their weight in the draw.
+_BIN_PATTERNS = (("usual",) * 6 + ("zero_e", "zero_c", "double_zero", "all_e", "all_c",
+                                    "all_both"))
+
+
+@st.composite
+def bin_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
+    """Binary two-arm data: ``event_e, n_e, event_c, n_c`` (floats holding integers), ``studlab``.
+
+    Always valid (``0 <= event <= n``, ``n >= 1``; ``n`` from 1 to 5000). Control risks
+    range from rare (1e-4) to near certain; log risk ratios are ``mu + tau * u_i`` with
+    ``tau`` from none to large. Some studies are forced to have a zero cell in one arm,
+    no events in either arm (double zero) or events in every patient of an arm.
+    """
+    k = draw(study_count(min_k, max_k))
+    risk_kind = draw(st.sampled_from(("rare", "low", "moderate", "high")))
+    lo, hi = {"rare": (-4.0, -2.0), "low": (-2.0, -1.0), "moderate": (-1.0, -0.3),
+              "high": (-0.3, -0.005)}[risk_kind]
+    log10_p_c = draw(st.floats(lo, hi))
+    mu = draw(st.floats(-2.0, 2.0))
+    tau = draw(st.sampled_from((0.0, 0.0, 0.1, 0.5, 1.0, 2.0)))
+    n_size = draw(st.sampled_from(((1, 30), (10, 500), (100, 5000))))
+    study = st.tuples(st.integers(*n_size), st.integers(*n_size), _unit_normal(),
+                      _unit_normal(), _unit_normal(), st.sampled_from(_BIN_PATTERNS))
+    rows = draw(st.lists(study, min_size=k, max_size=k))
+    event_e, event_c, n_e, n_c = (np.zeros(k) for _ in range(4))
+    for i, (ne, nc, u, ze, zc, pattern) in enumerate(rows):
+        p_c = min(10.0 ** log10_p_c, 1.0)
+        p_e = min(p_c * math.exp(mu + tau * u), 1.0)
+        ee = round(ne * p_e + math.sqrt(ne * p_e * (1 - p_e)) * ze)
+        ec = round(nc * p_c + math.sqrt(nc * p_c * (1 - p_c)) * zc)
+        ee, ec = min(max(ee, 0), ne), min(max(ec, 0), nc)
+        if pattern in ("zero_e", "double_zero"):
+            ee = 0
+        if pattern in ("zero_c", "double_zero"):
+            ec = 0
+        if pattern in ("all_e", "all_both"):
+            ee = ne
+        if pattern in ("all_c", "all_both"):
+            ec = nc
+        event_e[i], event_c[i], n_e[i], n_c[i] = ee, ec, ne, nc
+    return dict(event_e=event_e, n_e=n_e, event_c=event_c, n_c=n_c,
+                studlab=draw(study_labels(k)))
+
+
+def options(fun: str) -> st.SearchStrategy[dict]:
+    """Options for ``fun`` ("metacont" / "metabin") from :data:`pymeta.testing.grid.GRID`.
+
+    One value per option, independently; options whose drawn value is ``None`` (meaning
+    "not passed, R's default") are left out of the dict. Shrinks towards R's defaults
+    (the first value of each entry).
+    """
+    grid = GRID[fun]
+    items = {name: st.sampled_from(values) for name, values in grid.items()}
+    return st.fixed_dictionaries(items).map(
+        lambda d: {name: v for name, v in d.items() if v is not None})
+
+
+_DATA = {"metacont": cont_data, "metabin": bin_data}
+
+
+def cases(fun: str, min_k: int = 1, max_k: int = 30) -> st.SearchStrategy[tuple]:
+    """``(data, options)`` pairs for ``fun``: call ``getattr(pymeta, fun)(**data, **options)``."""
+    if fun not in _DATA:
+        raise ValueError(f"no data strategy for {fun!r} (have: {', '.join(_DATA)})")
+    return st.tuples(_DATA[fun](min_k, max_k), options(fun))

@@ -1,0 +1,88 @@
+# R side of the pymeta reference bridge (sourced by pymeta/reference/bridge.py).
+#
+# pymeta_ref_run(fun, args, fields)
+#   Calls meta::<fun> with the named list `args` and returns
+#     ok       TRUE if the call returned, FALSE if it raised an error
+#     error    the error message, or NA
+#     warnings character vector of warning messages (muffled, in order)
+#     messages character vector of message() texts (muffled, in order)
+#     missing  requested fields that were NULL/absent or not an atomic
+#              vector; their entry in `values` is NA
+#     values   named list, one entry per field, atomic vectors kept whole
+#              (factors become character, integers become double); empty
+#              when ok is FALSE
+# pymeta_ref_run_many(fun, list_of_args, fields)
+#   The same for many argument lists in one call; the meta settings are
+#   reset once per batch (meta functions do not change them).
+# pymeta_ref_versions()
+#   Named character vector of the versions that versions.json pins.
+
+pymeta_ref_packages <- c("meta", "metafor", "CompQuadForm", "metabook")
+
+pymeta_ref_versions <- function() {
+  pkg_version <- function(p) {
+    v <- suppressWarnings(utils::packageDescription(p, fields = "Version"))
+    if (is.null(v) || length(v) == 0) NA_character_ else as.character(v)
+  }
+  c(R = as.character(getRversion()),
+    vapply(pymeta_ref_packages, pkg_version, character(1)))
+}
+
+# Restore meta's default settings, discarding anything it prints.
+pymeta_ref_reset <- function() {
+  invisible(utils::capture.output(suppressMessages(meta::settings.meta("reset"))))
+}
+
+# One requested component of a meta result, simplified for rpy2.
+# Returns NULL for anything that cannot be passed on as an atomic vector.
+pymeta_ref_field <- function(x) {
+  if (is.null(x) || !is.atomic(x)) return(NULL)
+  if (is.factor(x)) x <- as.character(x)
+  if (is.integer(x)) x <- as.double(x)   # NA_integer_ becomes NA_real_
+  as.vector(x)                           # drops names and dim
+}
+
+pymeta_ref_run <- function(fun, args, fields, reset = TRUE) {
+  stopifnot(is.character(fun), length(fun) == 1)
+  if (reset) pymeta_ref_reset()
+  warns <- character(0)
+  msgs <- character(0)
+  err <- NA_character_
+  res <- tryCatch(
+    withCallingHandlers(
+      {
+        if (!fun %in% getNamespaceExports("meta"))
+          stop("not an exported function of meta: ", fun)
+        # Call by name so that match.call() inside meta sees `fun(...)`.
+        do.call(fun, as.list(args), envir = asNamespace("meta"))
+      },
+      warning = function(w) {
+        warns <<- c(warns, conditionMessage(w))
+        tryInvokeRestart("muffleWarning")
+      },
+      message = function(m) {
+        msgs <<- c(msgs, sub("\n$", "", conditionMessage(m)))
+        tryInvokeRestart("muffleMessage")
+      }),
+    error = function(e) {
+      err <<- conditionMessage(e)
+      NULL
+    })
+
+  ok <- is.na(err)
+  values <- list()
+  missing <- character(0)
+  if (ok) {
+    values <- lapply(fields, function(f) pymeta_ref_field(res[[f]]))
+    missing <- fields[vapply(values, is.null, logical(1))]
+    values[vapply(values, is.null, logical(1))] <- list(NA)
+    names(values) <- fields
+  }
+  list(ok = ok, error = err, warnings = warns, messages = msgs,
+       missing = missing, values = values)
+}
+
+pymeta_ref_run_many <- function(fun, list_of_args, fields) {
+  pymeta_ref_reset()
+  lapply(list_of_args, function(a) pymeta_ref_run(fun, a, fields, reset = FALSE))
+}
