@@ -6,11 +6,15 @@ into ``TE``/``seTE`` and then calls :func:`fit_generic`, as R's functions call m
 """
 from __future__ import annotations
 
+import dataclasses
+import warnings
+
 import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
 from ..model.intervals import ci
 from ..model.pooling import ModelOptions, pool
+from ..model.tau2 import MetaforWarning
 from ..result import MetaGen
 from ._args import (Warn, check_length, check_level, check_logical, column, numeric,
                     reject_unsupported, setchar, setchar_vec, studlabs)
@@ -94,10 +98,19 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, level: float, opts: ModelO
             seTE[~np.isnan(seTE) & (seTE == 0)] = np.nan
     overall = common or random
     overall_hetstat = common or random
-    if k_all == 1:
+    if k_all == 1:  # no meta-analysis of a single study (metagen section 6)
         common = random = prediction = overall = overall_hetstat = False
+        opts = dataclasses.replace(opts, method_random_ci=("classic",), adhoc_hakn_ci=("",),
+                                   method_predict=("V",), adhoc_hakn_pi=("",))
     exclude = np.zeros(k_all, dtype=bool)
-    fit = pool(TE, seTE, exclude, opts)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MetaforWarning)
+        fit = pool(TE, seTE, exclude, opts)
+    for c in caught:  # metafor's warnings reach the user as R's do, in order
+        if issubclass(c.category, MetaforWarning):
+            warn.warn(str(c.message))
+        else:
+            warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
     study = ci(TE, seTE, level=level, df=study_df, null_effect=opts.null_effect)
     fields = dict(
         studlab=studlab, sm=sm, null_effect=opts.null_effect, TE=TE, seTE=seTE,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.rmath import rsum
+from ..model.rmath import rlog, rpow, rsum
 
 __all__ = ["Table", "Continuity", "continuity", "risk_ratio", "mh_risk_ratio", "cmh_test"]
 
@@ -146,12 +146,12 @@ def risk_ratio(t: Table, incr_e, incr_c, allevents, RR_Cochrane: bool = False):
     """log risk ratio and its standard error per study (NaN where not estimable)."""
     with np.errstate(all="ignore"):
         if not RR_Cochrane:
-            TE = np.log(((t.n11 + incr_e) / (t.n1_ + incr_e)) / ((t.n21 + incr_c) / (t.n2_ + incr_c)))
+            TE = rlog(((t.n11 + incr_e) / (t.n1_ + incr_e)) / ((t.n21 + incr_c) / (t.n2_ + incr_c)))
             notall = 1.0 - allevents  # R: !allevents, NA stays NA
             seTE = np.sqrt(1 / (t.n11 + incr_e * notall) - 1 / (t.n1_ + incr_e)
                            + 1 / (t.n21 + incr_c * notall) - 1 / (t.n2_ + incr_c))
         else:
-            TE = np.log(((t.n11 + incr_e) / (t.n1_ + 2 * incr_e))
+            TE = rlog(((t.n11 + incr_e) / (t.n1_ + 2 * incr_e))
                         / ((t.n21 + incr_c) / (t.n2_ + 2 * incr_c)))
             seTE = np.sqrt(1 / (t.n11 + incr_e) - 1 / (t.n1_ + 2 * incr_e)
                            + 1 / (t.n21 + incr_c) - 1 / (t.n2_ + 2 * incr_c))
@@ -168,7 +168,7 @@ def mh_risk_ratio(t: Table, incr_e, incr_c, exclude):
         S = (t.n21 + incr_c) * (t.n1_ + 2 * incr_e) / N
         D, R, S = (np.where(exclude, 0.0, x) for x in (D, R, S))
         sR, sS = rsum(R), rsum(S)
-        TE = float(np.log(np.float64(sR) / sS))
+        TE = float(rlog(np.float64(sR) / sS))
         seTE = float(np.sqrt(np.float64(rsum(D)) / (sR * sS)))
     w = np.where(np.isnan(S), 0.0, S)
     return TE, seTE, w
@@ -180,5 +180,6 @@ def cmh_test(t: Table, exclude) -> float:
         n_1 = t.n11 + t.n21
         n_2 = t.n12 + t.n22
         num = (t.n11 - t.n1_ * n_1 / t.n__)[~exclude]
-        den = (t.n1_ * t.n2_ * n_1 * n_2 / t.n__ ** 3)[~exclude]
-        return float(np.float64(rsum(num)) ** 2 / rsum(den))
+        den = (t.n1_ * t.n2_ * n_1 * n_2 / rpow(t.n__, 3))[~exclude]
+        s = np.float64(rsum(num))
+        return float(s * s / rsum(den))

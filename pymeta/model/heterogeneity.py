@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .intervals import ci
-from .rmath import pchisq_upper, rsum
+from .rmath import pchisq_upper, rexp, rpow, rsum
 
 __all__ = ["Interval", "pval_Q", "calc_H", "isquared", "calc_Rb"]
 
@@ -52,13 +52,13 @@ def calc_H(Q: float, df: float, level: float) -> Interval:
             selogH = (0.5 * (math.log(Q) - math.log(k - 1)) /
                       (math.sqrt(2 * Q) - math.sqrt(2 * k - 3))) if k >= 2 else NA
         else:
-            selogH = (math.sqrt(1 / (2 * (k - 2)) * (1 - 1 / (3 * (k - 2) ** 2)))
+            selogH = (math.sqrt(1 / (2 * (k - 2)) * (1 - 1 / (3 * ((k - 2) * (k - 2)))))
                       if k > 2 else NA)
     h = _rmax1(H)
     t = ci(math.log(h) if not math.isnan(h) else NA, selogH, level)
-    return Interval(TE=float(np.exp(t.TE)),
-                    lower=_rmax1(float(np.exp(t.lower))),
-                    upper=_rmax1(float(np.exp(t.upper))))
+    return Interval(TE=float(rexp(t.TE)),
+                    lower=_rmax1(float(rexp(t.lower))),
+                    upper=_rmax1(float(rexp(t.upper))))
 
 
 def isquared(Q: float, df: float, level: float) -> Interval:
@@ -66,7 +66,7 @@ def isquared(Q: float, df: float, level: float) -> Interval:
     h = calc_H(Q, df, level)
 
     def f(x: float) -> float:
-        return (x ** 2 - 1) / x ** 2
+        return (x * x - 1) / (x * x)
 
     return Interval(TE=f(h.TE), lower=f(h.lower), upper=f(h.upper))
 
@@ -83,13 +83,14 @@ def calc_Rb(seTE, seTE_random: float, tau2: float, Q: float, df_Q: float,
     seTE = np.asarray(seTE, dtype=float)
     var = seTE ** 2
     w = 1 / var
-    S1, S2, S3 = rsum(w), rsum(w ** 2), rsum(w ** 3)
+    S1, S2, S3 = rsum(w), rsum(w * w), rsum(rpow(w, 3))
     with np.errstate(all="ignore"):
-        Rb = tau2 / (k * seTE_random ** 2)
+        Rb = tau2 / (k * (seTE_random * seTE_random))
         a = var * (S1 - S2 / S1)
         seQ = np.sqrt(2 * (k - 1) + 4 * (S1 - S2 / S1) * tau2
-                      + 2 * (S2 - 2 * S3 / S1 + S2 ** 2 / S1 ** 2) * tau2 ** 2)
-        seRb = np.sqrt((1 / k * rsum(a / (Q + a - (k - 1)) ** 2)) ** 2 * seQ ** 2)
+                      + 2 * (S2 - 2 * S3 / S1 + (S2 * S2) / (S1 * S1)) * (tau2 * tau2))
+        s = 1 / k * rsum(a / (Q + a - (k - 1)) ** 2)
+        seRb = np.sqrt((s * s) * (seQ * seQ))
     c = ci(Rb, seRb, level)
     lo = float(c.lower)
     up = float(c.upper)

@@ -20,7 +20,7 @@ import numpy as np
 from . import tau2 as tau2_mod
 from .heterogeneity import Interval, calc_H, calc_Rb, isquared, pval_Q
 from .intervals import ci
-from .rmath import rsum, weighted_mean
+from .rmath import rpow, rsum, weighted_mean
 
 __all__ = ["ModelOptions", "hetcalc", "kenwardroger", "pool"]
 
@@ -94,10 +94,9 @@ def hetcalc(TE, seTE, opts: ModelOptions) -> dict:
 
     if opts.method_I2 == "Q":
         H, I2 = calc_H(Q, df_Q, level), isquared(Q, df_Q, level)
-    else:  # "tau2": metafor's H2 and I2 from tau2 and the typical within-study variance
-        vt = (k - 1) / (rsum(w) - rsum(w ** 2) / rsum(w))
-        H = Interval(math.sqrt((fit.tau2 + vt) / vt), NA, NA)
-        I2 = Interval(fit.tau2 / (fit.tau2 + vt), NA, NA)
+    else:  # "tau2": metafor's x$H2 and x$I2 (from tau2 and the typical within-study variance)
+        H = Interval(math.sqrt(fit.H2), NA, NA)
+        I2 = Interval(fit.I2 / 100, NA, NA)
         if ci0 is not None:
             H = Interval(H.TE, math.sqrt(ci0.lower_H2), math.sqrt(ci0.upper_H2))
             I2 = Interval(I2.TE, ci0.lower_I2 / 100, ci0.upper_I2 / 100)
@@ -129,16 +128,27 @@ def _flatten_het(out: dict) -> dict:
 def kenwardroger(w_random) -> tuple[float, float]:
     """(se, df) of the Kenward-Roger adjusted random effects estimate (meta ``kenwardroger``)."""
     w = np.asarray(w_random, dtype=float)
-    w1p, w2p, w3p = rsum(w), rsum(w ** 2), rsum(w ** 3)
+    w1p, w2p, w3p = rsum(w), rsum(w * w), rsum(rpow(w, 3))
     with np.errstate(all="ignore"):
-        IE = w2p * 0.5 - w3p / w1p + 0.5 * (w2p / w1p) ** 2
-        var = (1 + 2 * (w3p / w1p - (w2p / w1p) ** 2) / np.float64(IE)) / w1p
-        df = 2 * IE / (var * w2p) ** 2
+        r21 = np.float64(w2p) / w1p
+        IE = w2p * 0.5 - w3p / w1p + 0.5 * (r21 * r21)
+        var = (1 + 2 * (w3p / w1p - r21 * r21) / np.float64(IE)) / w1p
+        vw = var * w2p
+        df = 2 * IE / (vw * vw)
     se = math.sqrt(var) if not math.isnan(var) and var >= 0 else NA
     return se, float(df)
 
 
 # ------------------------------------------------------------------------------ pooling
+
+def _r_if(a: float, op: str, b: float, what: str) -> bool:
+    """An R ``if`` on a numeric comparison: NA/NaN stops, as R's 'missing value where
+    TRUE/FALSE needed' error does."""
+    if math.isnan(a) or math.isnan(b):
+        raise ValueError(f"{what} is undefined (NaN), so R meta stops here with "
+                         "'missing value where TRUE/FALSE needed'.")
+    return a < b if op == "<" else a > b
+
 
 def _recycle(values: tuple, methods: tuple, which: str, name: str) -> tuple[tuple, tuple]:
     """meta's recycling of ``adhoc.hakn.*`` against the ``method.*`` vector."""
@@ -228,12 +238,13 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         elif m == "HK":
             a = adhoc_ci[i]
             if a == "se":
-                if q < 1:
+                if _r_if(q, "<", 1, "Hartung-Knapp q (adhoc.hakn.ci = 'se')"):
                     seTE_hakn_adhoc_ci[i] = seTE_classic
             elif a == "ci":
                 hk = ci(TE_random, seTE_hakn, opts.level_ma, df=df_hakn_ci[i])
                 re = ci(TE_random, seTE_classic, opts.level_ma)
-                if float(hk.upper - hk.lower) < float(re.upper - re.lower):
+                if _r_if(float(hk.upper - hk.lower), "<", float(re.upper - re.lower),
+                         "The Hartung-Knapp CI width (adhoc.hakn.ci = 'ci')"):
                     seTE_hakn_adhoc_ci[i] = seTE_classic
                     df_hakn_ci[i] = NA
             elif a != "":
@@ -255,20 +266,20 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
     lp = opts.level_predict
     for i, m in enumerate(method_predict):
         if m in ("HK", "HK-PR") and (df_hakn_pi[i] >= (1 if m == "HK" else 2)):
-            if adhoc_pi[i] == "se" and q < 1:
+            if adhoc_pi[i] == "se" and _r_if(q, "<", 1, "Hartung-Knapp q (adhoc.hakn.pi = 'se')"):
                 seTE_hakn_adhoc_pi[i] = seTE_classic
-            p = ci(TE_random, math.sqrt(seTE_hakn_adhoc_pi[i] ** 2 + tau2_calc), lp,
+            p = ci(TE_random, math.sqrt(seTE_hakn_adhoc_pi[i] * seTE_hakn_adhoc_pi[i] + tau2_calc), lp,
                    df=df_hakn_pi[i] - (0 if m == "HK" else 1))
         elif m in ("V", "V-KR") and k > 1:
-            p = ci(TE_random, math.sqrt(seTE_classic ** 2 + tau2_calc), lp, df=k - 1)
+            p = ci(TE_random, math.sqrt(seTE_classic * seTE_classic + tau2_calc), lp, df=k - 1)
         elif m in ("HTS", "HTS-KR") and k > 2:
-            p = ci(TE_random, math.sqrt(seTE_classic ** 2 + tau2_calc), lp, df=k - 2)
+            p = ci(TE_random, math.sqrt(seTE_classic * seTE_classic + tau2_calc), lp, df=k - 2)
         elif m == "KR" and df_kero > 0:
-            p = ci(TE_random, math.sqrt(seTE_kero ** 2 + tau2_calc), lp, df=df_kero)
-        elif m == "KR-PR" and df_kero > 1:
-            p = ci(TE_random, math.sqrt(seTE_kero ** 2 + tau2_calc), lp, df=df_kero - 1)
+            p = ci(TE_random, math.sqrt(seTE_kero * seTE_kero + tau2_calc), lp, df=df_kero)
+        elif m == "KR-PR" and _r_if(df_kero, ">", 1, "The Kenward-Roger df (method.predict = 'KR-PR')"):
+            p = ci(TE_random, math.sqrt(seTE_kero * seTE_kero + tau2_calc), lp, df=df_kero - 1)
         elif m == "S":
-            p = ci(TE_random, math.sqrt(seTE_classic ** 2 + tau2_calc), lp)
+            p = ci(TE_random, math.sqrt(seTE_classic * seTE_classic + tau2_calc), lp)
         elif m == "NNF":
             raise NotImplementedError("method.predict = 'NNF' (pimeta bootstrap) is not implemented")
         elif m == "KR":

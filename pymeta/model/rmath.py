@@ -2,13 +2,14 @@
 
 Small helpers that make numpy behave like the R expressions meta evaluates:
 
-* ``rsum``: R's ``sum()`` accumulates doubles in extended precision; ``math.fsum``
-  (correctly rounded) agrees with it to the last bit on well-scaled data, closer than
-  numpy's pairwise summation.
+* ``r_sum``/``rsum``: R's ``sum()`` accumulates doubles left to right in 80-bit long
+  double and rounds once (numpy's pairwise summation rounds differently).
 * ``weighted_mean``: ``stats:::weighted.mean.default`` with ``na.rm = TRUE``:
   ``sum((x * w)[w != 0]) / sum(w)`` over the non-missing ``x``.
-* ``qnorm``/``pnorm``/``qt``/``pt``/``pchisq``/``qchisq``: R's distribution functions via
-  scipy.special (agreement with R measured at <= 2e-13 relative, see TOLERANCES.md).
+* ``qnorm``/``pnorm``/``pchisq``/``qchisq``: R's own algorithms (nmath port in
+  :mod:`pymeta.model.nmath`), bit-identical to R 4.2.2.
+* ``qt``/``pt``: scipy.special with R's procedure for df < 1 and Newton refinement
+  elsewhere (agreement with R ~1e-14 relative, see TOLERANCES.md).
 
 All functions are pure and operate on float64 numpy arrays; NaN plays R's NA.
 """
@@ -19,7 +20,9 @@ import math
 import numpy as np
 from scipy import special
 
-__all__ = ["rsum", "weighted_mean", "qnorm", "pnorm_upper", "qt", "pt_upper",
+from . import nmath
+
+__all__ = ["r_sum", "rsum", "rpow", "rlog", "rexp", "weighted_mean", "qnorm", "pnorm_upper", "qt", "pt_upper",
            "pchisq_upper", "qchisq", "as_float_array"]
 
 
@@ -28,13 +31,61 @@ def as_float_array(x) -> np.ndarray:
     return np.atleast_1d(np.asarray(x, dtype=float))
 
 
+def r_sum(x) -> float:
+    """R ``sum(x)`` for doubles: a left-to-right sum accumulated in 80-bit long double
+    (``rsum`` in R's src/main/summary.c), rounded once to double."""
+    a = np.asarray(x, dtype=np.longdouble).ravel()
+    if a.size == 0:
+        return 0.0
+    return float(np.add.accumulate(a)[-1])
+
+
 def rsum(x) -> float:
-    """R ``sum(x, na.rm = TRUE)``: sum of the non-missing values, extended precision."""
+    """R ``sum(x, na.rm = TRUE)``."""
     a = np.asarray(x, dtype=float).ravel()
-    a = a[~np.isnan(a)]
-    if np.isinf(a).any():  # fsum raises on inf - inf; R returns NaN / +-Inf
-        return float(np.sum(a))
-    return math.fsum(a)
+    return r_sum(a[~np.isnan(a)])
+
+
+def _libm(f, x, *, neg, zero):
+    a = np.asarray(x, dtype=float)
+    out = np.empty(a.shape)
+    flat, res = a.ravel(), out.ravel()
+    for i, v in enumerate(flat):
+        if v != v:
+            res[i] = v
+        elif v < 0 and neg is not None:
+            res[i] = neg
+        elif v == 0 and zero is not None:
+            res[i] = zero
+        else:
+            try:
+                res[i] = f(v)
+            except OverflowError:
+                res[i] = math.inf
+    return out if a.ndim else float(out)
+
+
+def rlog(x):
+    """R ``log(x)``: the C library's log elementwise (numpy's SIMD log can differ by an
+    ulp); log(0) = -Inf, log(x < 0) = NaN."""
+    return _libm(math.log, x, neg=math.nan, zero=-math.inf)
+
+
+def rexp(x):
+    """R ``exp(x)``: the C library's exp elementwise."""
+    return _libm(math.exp, x, neg=None, zero=None)
+
+
+def rpow(x, y: float):
+    """R's ``x ^ y`` for a double exponent: ``x * x`` for y = 2, else ``R_pow``, which on
+    64-bit Intel evaluates ``powl`` in long double and rounds once (src/main/arithmetic.c).
+    Plain ``pow`` can differ in the last bit, which matters in cancelling formulas
+    (Kenward-Roger, Rb)."""
+    x = np.asarray(x, dtype=float)
+    if y == 2.0:
+        return x * x
+    with np.errstate(all="ignore"):
+        return np.power(x.astype(np.longdouble), np.longdouble(y)).astype(float)
 
 
 def weighted_mean(x, w) -> float:
@@ -44,20 +95,24 @@ def weighted_mean(x, w) -> float:
     keep = ~np.isnan(x)
     x, w = x[keep], w[keep]
     with np.errstate(all="ignore"):
-        xw = (x * w)[w != 0]
-        num = math.fsum(xw) if np.isfinite(xw).all() else float(np.sum(xw))
-        den = math.fsum(w) if np.isfinite(w).all() else float(np.sum(w))
-        return float(np.float64(num) / np.float64(den)) if den != 0 or num != 0 else math.nan
+        return float(np.float64(r_sum((x * w)[w != 0])) / np.float64(r_sum(w)))
+
+
+def _vec(f, *args):
+    """Apply a scalar nmath function elementwise (scalars in, scalar out)."""
+    arrs = np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args])
+    out = np.array([f(*vals) for vals in zip(*[a.ravel() for a in arrs])], dtype=float)
+    return out.reshape(arrs[0].shape) if arrs[0].ndim else float(out[0])
 
 
 def qnorm(p):
-    """R ``qnorm(p)`` (lower tail)."""
-    return special.ndtri(p)
+    """R ``qnorm(p)`` (lower tail), bit-identical (nmath port)."""
+    return _vec(nmath.qnorm, p)
 
 
 def pnorm_upper(z):
-    """R ``pnorm(z, lower.tail = FALSE)``."""
-    return special.ndtr(-np.asarray(z, dtype=float))
+    """R ``pnorm(z, lower.tail = FALSE)``, bit-identical (nmath port)."""
+    return _vec(lambda x: nmath.pnorm(x, lower_tail=False), z)
 
 
 def qt(p, df):
@@ -69,6 +124,11 @@ def qt(p, df):
     """
     p = np.asarray(p, dtype=float)
     df = np.asarray(df, dtype=float)
+    if np.any(df < 1):
+        pb, dfb = np.broadcast_arrays(p, df)
+        out = np.array([_qt_below1(a, d) if d < 1 else float(qt(a, d))
+                        for a, d in zip(pb.ravel(), dfb.ravel())])
+        return out.reshape(pb.shape) if pb.ndim else out[0]
     x = special.stdtrit(df, p)
     with np.errstate(all="ignore"):
         for _ in range(3):
@@ -81,16 +141,79 @@ def qt(p, df):
     return x
 
 
+def _pt_lower(x: float, n: float) -> float:
+    """R's ``pt(x, n)`` (nmath/pt.c), including its asymptotic branch for x^2 > 1e100 n,
+    where scipy's ``stdtr`` saturates (x beyond ~1.3e154)."""
+    if math.isinf(x):
+        return 1.0 if x > 0 else 0.0
+    nx = 1 + (x / n) * x
+    if nx > 1e100:
+        lval = (-0.5 * n * (2 * math.log(abs(x)) - math.log(n))
+                - special.betaln(0.5 * n, 0.5) - math.log(0.5 * n))
+        val = math.exp(lval)
+    elif n > x * x:
+        val = float(special.betainc(n / 2, 0.5, n / (n + x * x)))
+    else:
+        val = float(special.betainc(n / 2, 0.5, 1 / nx))
+    val /= 2
+    return 1 - val if x > 0 else val
+
+
+def _qt_below1(p: float, df: float) -> float:
+    """R's ``qt`` for 0 < df < 1 (nmath/qt.c): bracket by doubling, then bisect on ``pt``.
+
+    The quantile is astronomically large there and only R's own procedure gives R's
+    number: the bracket [lx, ux] grows by doubling until ``pt`` crosses
+    ``p (1 +- 1e-11)``, then is halved until its relative width is <= 1e-13 (at most 1000
+    steps); the midpoint is returned. A bracket that overflows gives Inf, as in R.
+    """
+    if math.isnan(p) or math.isnan(df) or df <= 0:
+        return math.nan
+    if p == 0:
+        return -math.inf
+    if p == 1:
+        return math.inf
+    eps_mach = np.finfo(float).eps
+    big = np.finfo(float).max
+    if p > 1 - eps_mach:
+        return math.inf
+
+    def pt(x):
+        return _pt_lower(x, df)
+
+    pp = min(1 - eps_mach, p * (1 + 1e-11))
+    ux = 1.0
+    while ux < big and pt(ux) < pp:
+        ux *= 2
+    pp = p * (1 - 1e-11)
+    lx = -1.0
+    while lx > -big and pt(lx) > pp:
+        lx *= 2
+    it = 0
+    with np.errstate(all="ignore"):
+        while True:
+            nx = 0.5 * (lx + ux)
+            if pt(nx) > p:
+                ux = nx
+            else:
+                lx = nx
+            it += 1
+            width = (np.float64(ux) - lx) / abs(nx)
+            if not (width > 1e-13) or it >= 1000:
+                break
+        return float(0.5 * (np.float64(lx) + ux))
+
+
 def pt_upper(t, df):
     """R ``pt(t, df, lower.tail = FALSE)``."""
     return special.stdtr(df, -np.asarray(t, dtype=float))
 
 
 def pchisq_upper(q, df):
-    """R ``pchisq(q, df, lower.tail = FALSE)``."""
-    return special.chdtrc(df, q)
+    """R ``pchisq(q, df, lower.tail = FALSE)``, bit-identical (nmath port)."""
+    return nmath.pchisq(q, df, lower_tail=False)
 
 
 def qchisq(p, df, lower_tail: bool = True):
-    """R ``qchisq(p, df, lower.tail)``."""
-    return special.chdtri(df, 1.0 - p if lower_tail else p)
+    """R ``qchisq(p, df, lower.tail)``, bit-identical (nmath port)."""
+    return nmath.qchisq(p, df, lower_tail=lower_tail)

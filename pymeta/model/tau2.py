@@ -35,6 +35,8 @@ from typing import Mapping, Optional, Tuple
 
 import numpy as np
 
+from .rmath import r_sum as _rsum  # R's sum(): sequential long double
+from . import nmath
 from .rootfind import uniroot
 
 __all__ = [
@@ -49,6 +51,10 @@ __all__ = [
 ]
 
 _DBL_EPSILON = float(np.finfo(float).eps)
+
+
+class MetaforWarning(RuntimeWarning):
+    """A warning metafor gives (same text); meta passes it on as an R warning."""
 
 
 class MetaforError(RuntimeError):
@@ -68,14 +74,6 @@ def _seqsum(x: np.ndarray) -> float:
     if x.size == 0:
         return 0.0
     return float(np.add.accumulate(x.ravel())[-1])
-
-
-def _rsum(x: np.ndarray) -> float:
-    """R's ``sum()`` for doubles: sequential 80-bit long double accumulation
-    (``rsum`` in src/main/summary.c), rounded once to double."""
-    if x.size == 0:
-        return 0.0
-    return float(np.add.accumulate(np.asarray(x, dtype=np.longdouble).ravel())[-1])
 
 
 def _r_center(yi: np.ndarray) -> np.ndarray:
@@ -212,7 +210,7 @@ def _clean_vi(vi: np.ndarray) -> Tuple[np.ndarray, bool]:
     if np.any(vi <= 0):
         if np.any(vi < 0):
             warnings.warn("Negative sampling variances constrained to zero.",
-                          RuntimeWarning, stacklevel=3)
+                          MetaforWarning, stacklevel=3)
             vi = np.where(vi < 0, 0.0, vi)
         return vi, False
     return vi, True
@@ -398,13 +396,13 @@ def tau2_reml(yi, vi, control: Optional[Mapping] = None) -> Tau2Fit:
     if con["tau2_min"] < 0 and -con["tau2_min"] > vi.min():
         con["tau2_min"] = -float(vi.min())
         warnings.warn("Value of 'tau2.min' constrained to -min(vi).",
-                      RuntimeWarning, stacklevel=2)
+                      MetaforWarning, stacklevel=2)
     if allvipos:
         vimaxmin = vi.max() / vi.min()
         if vimaxmin >= 1 / 1e-07:
             warnings.warn("Ratio of largest to smallest sampling variance extremely "
                           "large. May not be able to obtain stable results.",
-                          RuntimeWarning, stacklevel=2)
+                          MetaforWarning, stacklevel=2)
 
     if k == 1:
         # metafor skips estimation (method "k1"); with k == p the
@@ -467,7 +465,7 @@ def tau2_reml(yi, vi, control: Optional[Mapping] = None) -> Tau2Fit:
         if ll0 - ll > con["tol"] and tau2 > threshold:
             warnings.warn("Fisher scoring algorithm may have gotten stuck at a local "
                           "maximum.\nSetting tau^2 = 0. Check the profile likelihood "
-                          "plot with profile().", RuntimeWarning, stacklevel=2)
+                          "plot with profile().", MetaforWarning, stacklevel=2)
             tau2 = 0.0
             ll0_reset = True
 
@@ -523,8 +521,9 @@ def _metafor_level(level: float) -> float:
 
 
 def _qchisq_pair(alpha2: float, df: int) -> Tuple[float, float]:
-    from scipy.stats import chi2
-    return float(chi2.isf(alpha2, df)), float(chi2.ppf(alpha2, df))
+    """(crit.u, crit.l) = qchisq(alpha/2, df) upper and lower tail, bit-identical to R."""
+    return (float(nmath.qchisq(alpha2, df, lower_tail=False)),
+            float(nmath.qchisq(alpha2, df, lower_tail=True)))
 
 
 def tau2_ci_qprofile(yi, vi, tau2_hat: float, level: float = 0.95,
@@ -551,9 +550,8 @@ def tau2_ci_qprofile(yi, vi, tau2_hat: float, level: float = 0.95,
       ``tau2.max = x$control$tau2.max`` or else ``max(100, 10*tau2_hat,
       10*tau2.min)``; uniroot ``tol = eps^0.25``, ``maxiter = 1000``;
     * ``crit.u = qchisq(alpha/2, k-1, lower.tail=FALSE)``, ``crit.l =
-      qchisq(alpha/2, k-1)``; computed with scipy (differs from R's
-      ``qchisq`` by up to ~1.5e-15 relative); pass ``crit=(crit_u,
-      crit_l)`` to use exact R values;
+      qchisq(alpha/2, k-1)``, from the bit-identical port of R's ``qchisq``
+      (:mod:`pymeta.model.nmath`); ``crit=(crit_u, crit_l)`` overrides them;
     * ``Q(t) = y' P(t) y`` with weights 1/(vi + t) and *uncentred* yi;
     * upper bound: ``Q(tau2.min) < crit.l`` -> both bounds = tau2.min with
       signs "<" (``ci_null`` if tau2.min <= 0); else ``Q(tau2.max) > crit.l``
@@ -650,10 +648,10 @@ def tau2_ci_qprofile(yi, vi, tau2_hat: float, level: float = 0.95,
 
     if not lb_conv:
         warnings.warn("Error in iterative search for the lower bound.",
-                      RuntimeWarning, stacklevel=2)
+                      MetaforWarning, stacklevel=2)
     if not ub_conv:
         warnings.warn("Error in iterative search for the upper bound.",
-                      RuntimeWarning, stacklevel=2)
+                      MetaforWarning, stacklevel=2)
 
     vt = _vt(vi, k)
     I2_lb = 100 * lb / (vt + lb)

@@ -1,0 +1,177 @@
+"""Tests for pymeta.model.nmath (port of R 4.2.2's qchisq/pchisq via nmath's qgamma/pgamma).
+
+The live test (``@pytest.mark.r``) sends (p, df) and (q, df) pairs to ``Rscript`` as
+hexadecimal floats, reads R's ``qchisq``/``pchisq`` back with ``sprintf("%a")`` and
+requires bitwise equality.  The grid includes metafor's Q-profile critical values
+``qchisq(0.025, df)`` and ``qchisq(0.025, df, lower.tail = FALSE)`` for df = 1..500.
+The property tests need no R.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+
+import numpy as np
+import pytest
+
+from pymeta.model.nmath import pchisq, qchisq
+
+RSCRIPT = shutil.which("Rscript")
+
+R_SCRIPT = r"""
+args <- commandArgs(trailingOnly = TRUE)
+inp <- read.table(args[1], sep = ";", colClasses = "character",
+                  col.names = c("kind", "x", "df", "lt", "lg"))
+x <- as.numeric(inp$x); df <- as.numeric(inp$df)
+lt <- inp$lt == "1"; lg <- inp$lg == "1"
+r <- numeric(nrow(inp))
+for (i in seq_len(nrow(inp))) {
+  r[i] <- if (inp$kind[i] == "q")
+    qchisq(x[i], df[i], lower.tail = lt[i], log.p = lg[i])
+  else
+    pchisq(x[i], df[i], lower.tail = lt[i], log.p = lg[i])
+}
+writeLines(sprintf("%a", r), args[2])
+"""
+
+
+def _cases():
+    """(kind, x, df, lower_tail, log_p) tuples; deterministic."""
+    rng = np.random.default_rng(20240501)
+    cases = []
+    # Q-profile critical values (metafor): both tails of the 2.5% point, df = 1..500
+    for df in range(1, 501):
+        cases.append(("q", 0.025, float(df), True, False))
+        cases.append(("q", 0.025, float(df), False, False))
+    # usual probabilities for small and non-integer df
+    ps = (0.005, 0.01, 0.05, 0.1, 0.5, 0.9, 0.95, 0.975, 0.99, 0.995)
+    for df in (0.5, 1.0, 1.5, 2.0, 2.7, 3.0, 10.3, 30.0, 123.45, 300.0):
+        for p in ps:
+            for lt in (True, False):
+                cases.append(("q", p, df, lt, False))
+    # random p and df (log-uniform df, including df < 1 and very large df)
+    for _ in range(150):
+        p = float(rng.uniform(1e-10, 1 - 1e-10))
+        df = float(math.exp(rng.uniform(math.log(0.05), math.log(5e4))))
+        cases.append(("q", p, df, bool(rng.integers(2)), False))
+    for _ in range(50):                           # extreme tails and log scale
+        lp = -float(math.exp(rng.uniform(math.log(1e-20), math.log(700))))
+        df = float(math.exp(rng.uniform(math.log(0.01), math.log(1e4))))
+        cases.append(("q", lp, df, bool(rng.integers(2)), True))
+    # pchisq at random points near the bulk and far out
+    for _ in range(150):
+        df = float(math.exp(rng.uniform(math.log(0.05), math.log(5e3))))
+        q = df * float(math.exp(rng.normal(0.0, 0.5))) if rng.uniform() < 0.7 else \
+            float(math.exp(rng.uniform(math.log(1e-6), math.log(1e4))))
+        cases.append(("p", q, df, bool(rng.integers(2)), bool(rng.uniform() < 0.2)))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def r_chisq(request):
+    mode = request.config.getoption("--r")
+    if mode == "off":
+        pytest.skip("R tests switched off (--r off)")
+    if RSCRIPT is None:
+        if mode == "require":
+            pytest.fail("Rscript is required (--r=require) but not available", pytrace=False)
+        pytest.skip("Rscript not available")
+    cases = _cases()
+    with tempfile.TemporaryDirectory() as d:
+        inp, outp, scr = (os.path.join(d, n) for n in ("in.txt", "out.txt", "run.R"))
+        with open(scr, "w") as fh:
+            fh.write(R_SCRIPT)
+        with open(inp, "w") as fh:
+            for kind, x, df, lt, lg in cases:
+                fh.write("%s;%s;%s;%d;%d\n" % (kind, float(x).hex(), float(df).hex(),
+                                              int(lt), int(lg)))
+        subprocess.run([RSCRIPT, "--vanilla", scr, inp, outp], check=True,
+                       capture_output=True, text=True, timeout=600)
+        with open(outp) as fh:
+            res = [_from_hex(s.strip()) for s in fh]
+    assert len(res) == len(cases)
+    return cases, res
+
+
+def _from_hex(s: str) -> float:
+    special = {"Inf": math.inf, "-Inf": -math.inf, "NaN": math.nan, "NA": math.nan}
+    return special[s] if s in special else float.fromhex(s)
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) ==
+                                                 math.copysign(1, b))
+
+
+@pytest.mark.r
+def test_matches_r_bit_for_bit(r_chisq):
+    cases, rres = r_chisq
+    mism = []
+    for (kind, x, df, lt, lg), r in zip(cases, rres):
+        py = qchisq(x, df, lt, lg) if kind == "q" else pchisq(x, df, lt, lg)
+        if not _same(py, r):
+            mism.append((kind, x, df, lt, lg, r, py))
+    assert not mism, f"{len(mism)} of {len(cases)} differ from R, e.g. {mism[:5]}"
+
+
+@pytest.mark.r
+def test_critical_values_bit_for_bit(r_chisq):
+    cases, rres = r_chisq
+    n = 0
+    for (kind, x, df, lt, lg), r in zip(cases, rres):
+        if kind == "q" and x == 0.025 and not lg and df == int(df) and df <= 500:
+            assert qchisq(x, df, lt).hex() == r.hex(), (df, lt)
+            n += 1
+    assert n >= 1000
+
+
+# ---------------------------------------------------------------- no R needed
+@pytest.mark.parametrize("df", [0.3, 1.0, 2.0, 4.5, 17.0, 99.0, 1000.0])
+def test_inverse_roundtrip(df):
+    xs = df * np.exp(np.linspace(-3.0, 1.5, 41))
+    for x in xs:
+        for lt in (True, False):
+            p = pchisq(x, df, lt)
+            if 1e-300 < p < 0.9:          # p near 1 is ill-conditioned (rounding of p)
+                back = qchisq(p, df, lt)
+                assert back == pytest.approx(x, rel=1e-9), (x, df, lt, p, back)
+
+
+@pytest.mark.parametrize("df", [0.5, 1.0, 3.0, 25.0, 250.0])
+def test_monotone(df):
+    ps = np.linspace(1e-6, 1 - 1e-6, 301)
+    q_lo = qchisq(ps, df)
+    q_up = qchisq(ps, df, lower_tail=False)
+    assert np.all(np.diff(q_lo) > 0)
+    assert np.all(np.diff(q_up) < 0)
+    xs = np.linspace(0.01, 5 * df + 20, 301)
+    assert np.all(np.diff(pchisq(xs, df)) >= 0)
+    # increasing in df at fixed p
+    dfs = np.arange(1, 200)
+    assert np.all(np.diff(qchisq(0.025, dfs)) > 0)
+    assert np.all(np.diff(qchisq(0.025, dfs, lower_tail=False)) > 0)
+
+
+def test_boundaries_and_tails():
+    assert qchisq(0.0, 3.0) == 0.0 and qchisq(1.0, 3.0) == math.inf
+    assert qchisq(0.0, 3.0, lower_tail=False) == math.inf
+    assert math.isnan(qchisq(-0.1, 3.0)) and math.isnan(qchisq(0.5, -1.0))
+    assert pchisq(0.0, 3.0) == 0.0 and pchisq(math.inf, 3.0) == 1.0
+    for df in (0.7, 5.0, 80.0):
+        for x in (0.2, df, 3 * df):
+            lo, up = pchisq(x, df), pchisq(x, df, lower_tail=False)
+            assert lo + up == pytest.approx(1.0, abs=1e-15)
+            assert math.log(lo) == pytest.approx(pchisq(x, df, log_p=True), rel=1e-13)
+
+
+def test_agrees_with_scipy_closely():
+    from scipy import stats
+    for df in (1.0, 2.5, 10.0, 123.45):
+        for p in (0.005, 0.025, 0.5, 0.975):
+            assert qchisq(p, df) == pytest.approx(stats.chi2.ppf(p, df), rel=1e-12)
+            assert qchisq(p, df, lower_tail=False) == pytest.approx(stats.chi2.isf(p, df),
+                                                                    rel=1e-12)

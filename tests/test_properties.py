@@ -1,0 +1,448 @@
+"""Property-based tests: invariants every pymeta result must satisfy (no R needed).
+
+Data come from the public strategies in :mod:`pymeta.testing.strategies`, options from
+the declared grid (:mod:`pymeta.testing.grid`).
+
+Which invariants hold *exactly* (up to floating-point rounding) and which only
+approximately matters for the tolerances below:
+
+* Closed-form quantities (study TE/seTE, inverse-variance weights, the common effect,
+  Q, H, I2 with ``method.I2 = "Q"``, their p-values) are exact functions of the data, so
+  reordering, shifting or rescaling the data changes them only by rounding: we check
+  them with a relative tolerance of 1e-9 (plus an absolute floor scaled to the data
+  where a value can be ~0, e.g. Q of identical estimates).
+* tau^2 is REML's Fisher-scoring iterate, stopped when the change is below an
+  *absolute* threshold (metafor's ``threshold = 1e-5``). Rounding-level perturbations
+  (reordering) leave it unchanged in practice, but multiplying the data by ``s`` does
+  *not* multiply tau^2 by ``s^2`` exactly: the iteration stops at a different point
+  (for data on a 1e-3 scale the very first step is already below 1e-5). The scale
+  test therefore either sticks to the closed-form fields, or rescales metafor's
+  threshold with the data (``control = {"threshold": 1e-5 * s^2}``) and uses
+  ``s = 2^j``, for which every step of the iteration is an exact power-of-two
+  rescaling. The Q-profile CI of tau^2 uses root-finding with absolute tolerances and
+  an absolute upper search limit (``tau2.max = 100``): it is never tested for scale.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
+
+import pymeta
+from pymeta.model.tau2 import FisherScoringError, MetaforError
+from pymeta.result import r_name
+from pymeta.testing.strategies import bin_data, cases, cont_data, options
+
+pytestmark = pytest.mark.filterwarnings("ignore::pymeta.MetaWarning",
+                                        "ignore::RuntimeWarning")
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUN = {"metacont": pymeta.metacont, "metabin": pymeta.metabin}
+
+#: Pooled scalar fields (depend on the studies as a set, not on their order).
+POOLED_SCALARS = ("TE_common", "seTE_common", "lower_common", "upper_common", "pval_common",
+                  "Q", "df_Q", "pval_Q", "H", "lower_H", "upper_H", "I2", "lower_I2",
+                  "upper_I2", "Rb", "k", "k_all", "seTE_classic")
+#: Pooled vector fields (one entry per CI / PI method).
+POOLED_VECTORS = ("TE_random", "seTE_random", "lower_random", "upper_random",
+                  "lower_predict", "upper_predict", "pval_random")
+#: tau^2 and its CI: variance scale, compared with a floor relative to the study variances.
+TAU2_FIELDS = ("tau2", "se_tau2", "lower_tau2", "upper_tau2")
+#: Per-study fields (permute with the studies).
+STUDY_FIELDS = ("TE", "seTE", "lower", "upper", "w_common", "w_random")
+
+
+def run(fun, data, opts=None, **extra):
+    """Call pymeta; data on which metafor's REML itself fails (R errors the same way,
+    e.g. "Fisher scoring algorithm did not converge") are skipped."""
+    try:
+        return FUN[fun](**data, **(opts or {}), **extra)
+    except (FisherScoringError, MetaforError):
+        reject()
+
+
+def assert_close(a, b, rtol=1e-9, atol=0.0, what=""):
+    """Element-wise |a - b| <= max(rtol * max(|a|, |b|), atol); NaN must meet NaN, inf inf."""
+    a = np.atleast_1d(np.asarray(a, dtype=float))
+    b = np.atleast_1d(np.asarray(b, dtype=float))
+    assert a.shape == b.shape, f"{what}: shapes {a.shape} vs {b.shape}"
+    for x, y in zip(a, b):
+        if math.isnan(x) or math.isnan(y):
+            assert math.isnan(x) and math.isnan(y), f"{what}: {x!r} vs {y!r}"
+        elif math.isinf(x) or math.isinf(y):
+            assert x == y, f"{what}: {x!r} vs {y!r}"
+        else:
+            tol = max(rtol * max(abs(x), abs(y)), atol, 1e-300)   # (subnormals)
+            assert abs(x - y) <= tol, f"{what}: {x!r} vs {y!r} (diff {abs(x - y):.3g} > {tol:.3g})"
+
+
+def var_floor(res) -> float:
+    """Absolute floor for variance-scale fields: 1e-10 x median study variance."""
+    se = np.asarray(res.seTE, dtype=float)
+    se = se[np.isfinite(se)]
+    return 1e-10 * float(np.median(se ** 2)) if se.size else 0.0
+
+
+def permuted(data: dict, perm) -> dict:
+    perm = list(perm)
+    return {key: ([v[i] for i in perm] if isinstance(v, list) else np.asarray(v)[perm])
+            for key, v in data.items()}
+
+
+def within(lo, x, hi, slack=0.0) -> bool:
+    """lo <= x <= hi, ignoring NaN bounds; ``slack`` relative allowance for rounding."""
+    eps = slack * max(abs(lo) if math.isfinite(lo) else 0, abs(x), abs(hi) if math.isfinite(hi) else 0)
+    return (math.isnan(lo) or lo <= x + eps) and (math.isnan(hi) or x <= hi + eps)
+
+
+# ---------------------------------------------------------------------------------------
+# Order of the studies does not matter
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fun", ["metacont", "metabin"])
+@SETTINGS
+@given(data=st.data())
+def test_permutation_invariance(fun, data):
+    d, opts = data.draw(cases(fun, min_k=2))
+    perm = data.draw(st.permutations(range(len(d["studlab"]))))
+    a = run(fun, d, opts)
+    b = run(fun, permuted(d, perm), opts)
+    # Sums in another order differ in the last bits; REML then iterates from a start
+    # value that differs by rounding only, so everything agrees to ~1e-12.
+    # The Q-profile bounds are where uniroot stops, with an absolute tolerance of
+    # eps^0.25 (far from converged): the stopping point moves with the rounding of Q
+    # by far more than 1e-9 relative (seen: 2e-9), so these get 1e-6. With
+    # method.I2 = "tau2" the I2/H bounds come from them.
+    from_qp = {"lower_tau2", "upper_tau2"}
+    if a.method_I2 == "tau2":
+        from_qp |= {"lower_I2", "upper_I2", "lower_H", "upper_H"}
+    for f in POOLED_SCALARS + POOLED_VECTORS:
+        assert_close(getattr(b, f), getattr(a, f), rtol=1e-6 if f in from_qp else 1e-9,
+                     atol=1e-12, what=f)
+    fl = var_floor(a)
+    for f in TAU2_FIELDS:
+        assert_close(getattr(b, f), getattr(a, f), rtol=1e-6 if f in from_qp else 1e-9,
+                     atol=fl, what=f)
+    for f in STUDY_FIELDS:
+        # study-level values are computed study by study: identical; w.random depends
+        # on tau2 (order of summation, ~1e-12)
+        assert_close(getattr(b, f), np.asarray(getattr(a, f))[list(perm)],
+                     rtol=1e-9 if f == "w_random" else 0, what=f)
+    assert b.studlab == tuple(a.studlab[i] for i in perm)
+    if fun == "metabin":
+        assert_close(b.Q_CMH, a.Q_CMH, rtol=1e-9, atol=1e-12, what="Q_CMH")
+
+
+# ---------------------------------------------------------------------------------------
+# metacont: location and scale
+# ---------------------------------------------------------------------------------------
+
+@SETTINGS
+@given(case=cases("metacont", min_k=1), shift=st.floats(-10.0, 10.0))
+def test_metacont_location_shift(case, shift):
+    """mean.e + c: every TE, TE.common, TE.random and CI shifts by c; SEs, weights,
+    heterogeneity unchanged (c is drawn on the scale of the SDs)."""
+    d, opts = case
+    c = shift * float(np.median(d["sd_e"]))
+    a = run("metacont", d, opts)
+    b = run("metacont", {**d, "mean_e": d["mean_e"] + c}, opts)
+    # TE = mean.e - mean.c is rounded: absolute error ~ eps * size of the means
+    big = float(np.max(np.abs(d["mean_e"])) + np.max(np.abs(d["mean_c"])) + abs(c))
+    dte = 8 * np.finfo(float).eps * big
+    assert_close(b.TE, a.TE + c, rtol=0, atol=dte, what="TE")
+    assert_close(b.seTE, a.seTE, rtol=0, what="seTE")                 # exactly
+    assert_close(b.w_common, a.w_common, rtol=0, what="w_common")     # exactly
+    for f in ("TE_common", "lower_common", "upper_common", "lower", "upper"):
+        assert_close(getattr(b, f), np.asarray(getattr(a, f)) + c, rtol=1e-12, atol=10 * dte,
+                     what=f)
+    # Q = sum w (TE - TE.common)^2: each residual moves by ~dte
+    W = float(np.sum(a.w_common))
+    atol_q = 4 * math.sqrt(a.Q * W) * 4 * dte + W * (4 * dte) ** 2 + 1e-12
+    assert_close(b.Q, a.Q, rtol=1e-9, atol=atol_q, what="Q")
+    if a.k >= 2 and atol_q < 1e-6 * max(a.Q, 1.0):
+        # heterogeneity (and so the random effects model) is then unchanged as well
+        assert_close(b.tau2, a.tau2, rtol=1e-6, atol=1e-6 * float(np.median(a.seTE ** 2)),
+                     what="tau2")
+        te_r = np.atleast_1d(a.TE_random)
+        sdr = float(np.sqrt(1 / np.sum(a.w_random)))
+        assert_close(b.TE_random, te_r + c, rtol=1e-9, atol=1e-6 * sdr, what="TE_random")
+        assert_close(b.I2, a.I2, rtol=1e-6, atol=1e-9, what="I2")
+
+
+@SETTINGS
+@given(case=cases("metacont", min_k=1), s=st.floats(1e-2, 1e2))
+def test_metacont_scale_closed_form(case, s):
+    """Means and SDs times s > 0: TE, seTE, TE.common and its CI scale by s; Q, I2
+    (method.I2 = "Q"), H and all p-values of the common effect model are unchanged.
+    Only closed-form fields here (tau^2 is the subject of the next test)."""
+    d, opts = case
+    opts = {**opts, "method_I2": "Q", "method_common_ci": "classic"}
+    a = run("metacont", d, opts)
+    b = run("metacont", {**d, **{k: d[k] * s for k in ("mean_e", "mean_c", "sd_e", "sd_c")}},
+            opts)
+    big = float(np.max(np.abs(d["mean_e"])) + np.max(np.abs(d["mean_c"])))
+    dte = 8 * np.finfo(float).eps * big * s      # (s*mean.e - s*mean.c) vs s*(mean.e - mean.c)
+    assert_close(b.TE, a.TE * s, rtol=1e-12, atol=dte, what="TE")
+    assert_close(b.seTE, a.seTE * s, rtol=1e-12, what="seTE")
+    assert_close(b.w_common, a.w_common / s ** 2, rtol=1e-12, what="w_common")
+    for f in ("TE_common", "seTE_common", "lower_common", "upper_common", "lower", "upper"):
+        assert_close(getattr(b, f), np.asarray(getattr(a, f)) * s, rtol=1e-9, atol=10 * dte,
+                     what=f)
+    W = float(np.sum(a.w_common))
+    atol_q = 16 * math.sqrt(a.Q * W) * dte / s + W * (4 * dte / s) ** 2 + 1e-12
+    assert_close(b.Q, a.Q, rtol=1e-9, atol=atol_q, what="Q")
+    if atol_q < 1e-6 * max(a.Q, 1.0):
+        for f in ("pval_Q", "H", "I2", "lower_H", "upper_H", "lower_I2", "upper_I2",
+                  "pval_common"):
+            assert_close(getattr(b, f), getattr(a, f), rtol=1e-7, atol=1e-12, what=f)
+
+
+@SETTINGS
+@given(case=cases("metacont", min_k=2), j=st.integers(-8, 8))
+def test_metacont_scale_reml(case, j):
+    """With s = 2^j and metafor's stopping threshold rescaled by s^2, REML runs the same
+    iterations on exactly rescaled numbers: tau^2 scales by s^2, tau, TE.random and the
+    random effects and prediction intervals by s."""
+    d, opts = case
+    s = 2.0 ** j
+    a = run("metacont", d, opts, control={"threshold": 1e-5})
+    b = run("metacont", {**d, **{k: d[k] * s for k in ("mean_e", "mean_c", "sd_e", "sd_c")}},
+            opts, control={"threshold": 1e-5 * s * s})
+    # TE = mean.e - mean.c is exact under power-of-two scaling, so everything is too
+    assert_close(b.TE, a.TE * s, rtol=0, what="TE")
+    assert_close(b.tau2, a.tau2 * s * s, rtol=1e-9, what="tau2")
+    assert_close(b.tau, a.tau * s, rtol=1e-9, what="tau")
+    for f in ("TE_random", "seTE_random", "lower_random", "upper_random", "lower_predict",
+              "upper_predict"):
+        assert_close(getattr(b, f), np.asarray(getattr(a, f)) * s, rtol=1e-9, what=f)
+    assert_close(b.I2, a.I2, rtol=1e-9, atol=1e-12, what="I2")
+
+
+@SETTINGS
+@given(case=cases("metacont"))
+def test_metacont_pools_like_metagen(case):
+    """metacont's pooling is metagen's on its own TE/seTE (R's metacont calls metagen)."""
+    d, opts = case
+    a = run("metacont", d, opts)
+    gen_opts = {k: v for k, v in opts.items() if k not in ("sm", "pooledvar", "method_ci")}
+    g = pymeta.metagen(a.TE, a.seTE, studlab=d["studlab"], **gen_opts)
+    for f in POOLED_SCALARS + POOLED_VECTORS + TAU2_FIELDS + ("w_common", "w_random"):
+        assert_close(getattr(g, f), getattr(a, f), rtol=0, what=f)
+
+
+# ---------------------------------------------------------------------------------------
+# metabin: swapping arms, MH vs inverse variance, double zeros
+# ---------------------------------------------------------------------------------------
+
+@SETTINGS
+@given(case=cases("metabin"))
+def test_metabin_swap_arms(case):
+    """Swapping the groups inverts every risk ratio: TE, TE.common, TE.random and the CIs
+    change sign (the bounds swap); SEs, tau^2, Q, I2, the CMH statistic stay."""
+    d, opts = case
+    a = run("metabin", d, opts)
+    b = run("metabin", {**d, "event_e": d["event_c"], "n_e": d["n_c"], "event_c": d["event_e"],
+                        "n_c": d["n_e"]}, opts)
+    # log(x/y) vs log(y/x): rounding of the ratio, absolute ~eps
+    at = 1e-12
+    assert_close(b.TE, -a.TE, rtol=1e-9, atol=at, what="TE")
+    assert_close(b.seTE, a.seTE, rtol=1e-9, what="seTE")
+    assert_close(b.lower, -a.upper, rtol=1e-9, atol=at, what="lower")
+    for f in ("TE_common", "TE_random"):
+        assert_close(getattr(b, f), -np.asarray(getattr(a, f)), rtol=1e-9, atol=at, what=f)
+    for lo, up in (("lower_common", "upper_common"), ("lower_random", "upper_random"),
+                   ("lower_predict", "upper_predict")):
+        assert_close(getattr(b, lo), -np.asarray(getattr(a, up)), rtol=1e-9, atol=at, what=lo)
+    for f in ("seTE_common", "seTE_random", "Q", "pval_Q", "I2", "H", "pval_common", "Q_CMH"):
+        assert_close(getattr(b, f), getattr(a, f), rtol=1e-9, atol=1e-12, what=f)
+    assert_close(b.tau2, a.tau2, rtol=1e-9, atol=var_floor(a), what="tau2")
+    assert_close(b.w_random, a.w_random, rtol=1e-9, atol=0, what="w_random")
+    if opts.get("method") == "Inverse":
+        assert_close(b.w_common, a.w_common, rtol=1e-9, what="w_common")
+
+
+@SETTINGS
+@given(d=bin_data(), opts=options("metabin"))
+def test_metabin_mh_and_inverse_share_random_effects(d, opts):
+    """The random effects model (and heterogeneity) uses the inverse-variance study
+    estimates whatever ``method`` is, so MH and Inverse agree there, bit for bit."""
+    mh = run("metabin", d, {**opts, "method": "MH"})
+    iv = run("metabin", d, {**opts, "method": "Inverse"})
+    for f in (STUDY_FIELDS[:4] + ("w_random",) + POOLED_VECTORS + TAU2_FIELDS
+              + ("Q", "df_Q", "pval_Q", "I2", "H", "lower_I2", "upper_I2", "k", "Q_CMH")):
+        assert_close(getattr(mh, f), getattr(iv, f), rtol=0, what=f)
+
+
+@SETTINGS
+@given(d=bin_data(), opts=options("metabin"))
+def test_metabin_double_zeros(d, opts):
+    """RR: a study without events in either arm has TE = NA and no weight (unless
+    ``allstudies``); k counts the others."""
+    res = run("metabin", d, opts)
+    dz = (d["event_e"] == 0) & (d["event_c"] == 0)
+    if opts.get("allstudies", False):
+        assert np.all(np.isfinite(res.TE))
+        assert res.k == res.k_all
+    else:
+        assert np.all(np.isnan(res.TE[dz])) and np.all(np.isnan(res.seTE[dz]))
+        assert np.all(res.w_common[dz] == 0) and np.all(res.w_random[dz] == 0)
+        assert np.all(np.isfinite(res.TE[~dz]))
+        assert res.k == int((~dz).sum())
+        if dz.any():
+            assert any("double zero" in n for n in res.notes)
+
+
+# ---------------------------------------------------------------------------------------
+# Properties of every result
+# ---------------------------------------------------------------------------------------
+
+def _check_result(res):
+    k, TE, seTE = res.k, np.asarray(res.TE), np.asarray(res.seTE)
+    usable = np.isfinite(TE) & np.isfinite(seTE)
+    assert res.k_all == TE.size
+    assert k == int(usable.sum())
+    # study CIs contain the estimate
+    for i in np.flatnonzero(usable):
+        assert res.lower[i] <= TE[i] <= res.upper[i]
+    # weights: non-negative, zero exactly where a study cannot be pooled
+    for w in (res.w_common, res.w_random):
+        assert np.all(w >= 0)
+        assert np.all(w[~usable] == 0)
+    # inverse-variance weights are positive for every usable study (a Mantel-Haenszel
+    # weight is 0 for a study without events in the control arm when MH.exact = TRUE)
+    assert np.all(res.w_random[usable] > 0)
+    if res.method != "MH":
+        assert np.all(res.w_common[usable] > 0)
+    if k == 0:
+        assert math.isnan(res.TE_common) and math.isnan(res.tau2)
+        return
+    # common effect (MH.exact = TRUE with zero cells can give log(0) = -Inf, as in R)
+    if math.isfinite(res.TE_common):
+        assert res.lower_common <= res.TE_common <= res.upper_common
+        assert res.seTE_common >= 0   # 0 for MH.exact with all events in both arms
+        assert 0 <= res.pval_common <= 1 or (res.seTE_common == 0 and math.isnan(res.pval_common))
+    # random effects, one entry per CI method
+    te_r = float(np.atleast_1d(res.TE_random)[0])
+    assert np.all(np.atleast_1d(res.TE_random) == te_r)
+    for lo, up in zip(np.atleast_1d(res.lower_random), np.atleast_1d(res.upper_random)):
+        assert within(lo, te_r, up)
+    # heterogeneity
+    if k == 1:
+        assert res.Q == 0 and res.df_Q == 0
+        assert math.isnan(res.pval_Q) and math.isnan(res.tau2) and math.isnan(res.tau)
+        assert math.isnan(res.I2) and math.isnan(res.H)
+        if res.k_all == 1:
+            # the weighted mean of one value (exact up to the last bit); MH's RR with
+            # a continuity correction is not the study's inverse-variance RR
+            if res.method != "MH":
+                assert_close(res.TE_common, TE[0], rtol=4e-16, what="TE_common")
+            assert_close(te_r, TE[0], rtol=4e-16, what="TE_random")
+            assert not (res.common or res.random or res.prediction or res.overall)
+        return
+    assert res.df_Q == k - 1
+    assert res.Q >= 0 and 0 <= res.pval_Q <= 1
+    assert res.tau2 >= 0
+    assert res.tau == math.sqrt(res.tau2)
+    # NOT an invariant: lower.tau2 <= tau2 <= upper.tau2. The Q-profile CI inverts the
+    # generalised Q statistic (the Paule-Mandel estimating equation), not the REML
+    # likelihood, so the REML estimate can lie outside it; metafor does the same, e.g.
+    # yi = (0,0,0,0,0,0,0.1), vi = (1,1,1,1,1,2e-4,2e-4): tau2 = 0.00463,
+    # CI [0.000132, 0.00388]. Even the order of the bounds holds only up to metafor's
+    # uniroot tolerance, which is absolute (eps^0.25 = 1.2e-4 on the tau2 scale): for
+    # data with study variances ~1e-6 R itself returns lower.tau2 > upper.tau2.
+    tol_root = np.finfo(float).eps ** 0.25
+    assert within(res.lower_tau2, res.lower_tau2, res.upper_tau2 + 2 * tol_root)
+    assert math.isnan(res.lower_tau2) or res.lower_tau2 >= 0
+    assert 0 <= res.I2 <= 1
+    assert res.H >= 1
+    if res.method_I2 == "Q":
+        # I2 and its CI both come from Q (Higgins & Thompson); with method.I2 = "tau2"
+        # they come from tau2 and its Q-profile CI, see above
+        assert within(res.lower_I2, res.I2, res.upper_I2, slack=1e-9), \
+            (res.lower_I2, res.I2, res.upper_I2)
+        assert within(res.lower_H, res.H, res.upper_H, slack=1e-9), \
+            (res.lower_H, res.H, res.upper_H)
+    for b in (res.lower_I2, res.upper_I2):
+        assert math.isnan(b) or 0 <= b <= 1
+    # prediction intervals contain TE.random ...
+    for lo, up in zip(np.atleast_1d(res.lower_predict), np.atleast_1d(res.upper_predict)):
+        assert within(lo, te_r, up)
+    # ... and are at least as wide as the random effects CI of the same family (same SE
+    # plus tau^2, same or fewer df): V/HTS/S vs classic, HK/HK-PR vs HK (no ad hoc
+    # correction), KR/KR-PR vs KR
+    if k >= 3 and res.level_ma == res.level_predict:
+        family = {"V": "classic", "HTS": "classic", "S": "classic", "HK": "HK",
+                  "HK-PR": "HK", "KR": "KR", "KR-PR": "KR"}
+        ci_width = {m: u - l for m, a, l, u in zip(
+            res.method_random_ci, res.adhoc_hakn_ci, np.atleast_1d(res.lower_random),
+            np.atleast_1d(res.upper_random)) if a == ""}
+        for m, a, lo, up in zip(res.method_predict, res.adhoc_hakn_pi,
+                                np.atleast_1d(res.lower_predict),
+                                np.atleast_1d(res.upper_predict)):
+            fam = family.get(m)
+            if a == "" and fam in ci_width and math.isfinite(up - lo):
+                assert up - lo >= ci_width[fam] * (1 - 1e-12), (m, up - lo, ci_width[fam])
+
+
+@pytest.mark.parametrize("fun", ["metacont", "metabin"])
+@settings(SETTINGS, max_examples=150)
+@given(data=st.data())
+def test_result_invariants(fun, data):
+    d, opts = data.draw(cases(fun))
+    _check_result(run(fun, d, opts))
+
+
+@pytest.mark.parametrize("fun", ["metacont", "metabin"])
+@SETTINGS
+@given(data=st.data())
+def test_single_study(fun, data):
+    """k = 1: no pooling flags, Q = 0 on 0 df, no tau^2, the 'pooled' effect is the study's."""
+    d, opts = data.draw(cases(fun, min_k=1, max_k=1))
+    res = run(fun, d, opts)
+    _check_result(res)
+    assert res.k_all == 1
+    assert not (res.common or res.random)
+
+
+@pytest.mark.parametrize("fun", ["metacont", "metabin"])
+@settings(SETTINGS, max_examples=20)
+@given(data=st.data())
+def test_results_are_immutable(fun, data):
+    d, opts = data.draw(cases(fun))
+    res = run(fun, d, opts)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.TE_common = 0.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.warnings = ()
+    for f in dataclasses.fields(res):
+        v = getattr(res, f.name)
+        if isinstance(v, np.ndarray):
+            assert not v.flags.writeable, f.name
+            with pytest.raises(ValueError):
+                v[...] = 0
+    # the input arrays are not shared: changing them afterwards leaves the result alone
+    before = np.array(res.TE)
+    key = "mean_e" if fun == "metacont" else "n_e"
+    d[key][...] = 0
+    assert_close(res.TE, before, rtol=0, what="TE")
+
+
+@pytest.mark.parametrize("fun", ["metacont", "metabin"])
+@settings(SETTINGS, max_examples=20)
+@given(data=st.data())
+def test_to_dict(fun, data):
+    d, opts = data.draw(cases(fun))
+    res = run(fun, d, opts)
+    out = res.to_dict()
+    names = [f.name for f in dataclasses.fields(res)]
+    assert list(out) == [r_name(n) for n in names]
+    assert all("_" not in key for key in out if key not in ("warnings", "notes"))
+    for key in ("TE.common", "seTE.common", "lower.tau2", "df.Q", "w.random", "k.all", "I2"):
+        assert key in out
+    for n in names:
+        assert out[r_name(n)] is getattr(res, n)
