@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 DEBIAN_PKGS=(
   # Python side (use /usr/bin/python3, which sees these)
   python3-numpy python3-scipy python3-pandas python3-rpy2 python3-pytest
-  python3-hypothesis python3-matplotlib python3-pytest-xdist tox
+  python3-hypothesis python3-matplotlib python3-pytest-xdist tox python3-pyflakes
   # R side: compilers/headers for CRAN source packages, metafor (pinned
   # 3.8-1, bookworm's version) and the Debian builds of meta's dependencies
   r-base-dev r-cran-metafor r-cran-metadat r-cran-lme4 r-cran-ggplot2

@@ -63,3 +63,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("parity with R meta (worst field per campaign)")
         for line in lines:
             terminalreporter.write_line(line)
+        # the worst case of each campaign, reproducible (arguments as passed to R and pymeta)
+        from pathlib import Path
+        out = Path(__file__).resolve().parents[1] / "reports"
+        out.mkdir(exist_ok=True)
+        with open(out / "parity_worst_cases.txt", "w") as f:
+            for rec in LOG.records.values():
+                f.write(f"# {rec.label}: worst field {rec.worst_field}\n{rec.worst_case}\n\n")
+        terminalreporter.write_line(f"worst cases written to {out / 'parity_worst_cases.txt'}")

@@ -55,3 +55,16 @@ def test_paper_published_values_reproduced():
         for key, digits in p["digits"].items():
             assert round(got[key], digits) == pytest.approx(p[key], abs=10 ** -(digits + 3)), \
                 (name, key, got[key], p[key])
+
+
+@pytest.mark.r
+def test_fixtures_reproduced_by_installed_R(r_meta):
+    """`pymeta fixtures check`: the installed R gives every stored number, bit for bit, and
+    regenerating twice gives byte-identical files (what `fixtures regenerate` writes)."""
+    first = fixtures.generate(r_meta)
+    second = fixtures.generate(r_meta)
+    assert first == second
+    for path, text in first.items():
+        assert path.read_text() == text, f"{path} differs from what R gives now; run " \
+                                         "`python3 -m pymeta fixtures check`"
+    assert fixtures.check(r_meta) == []

@@ -64,6 +64,12 @@ def run(fun, data, opts=None, **extra):
         return FUN[fun](**data, **(opts or {}), **extra)
     except (FisherScoringError, MetaforError):
         reject()
+    except ValueError as exc:
+        # option combinations on which R meta stops too (e.g. method.predict = "KR-PR"
+        # when the Kenward-Roger df is NaN): pymeta raises R's error as ValueError
+        if "R meta stops" in str(exc):
+            reject()
+        raise
 
 
 def assert_close(a, b, rtol=1e-9, atol=0.0, what=""):
@@ -86,6 +92,15 @@ def var_floor(res) -> float:
     se = np.asarray(res.seTE, dtype=float)
     se = se[np.isfinite(se)]
     return 1e-10 * float(np.median(se ** 2)) if se.size else 0.0
+
+
+def bound_scale(res) -> float:
+    """Size of the numbers a random effects CI / PI bound is computed from."""
+    v = np.concatenate([np.atleast_1d(np.asarray(getattr(res, f), dtype=float))
+                        for f in ("TE_random", "lower_random", "upper_random",
+                                  "lower_predict", "upper_predict")])
+    v = np.abs(v[np.isfinite(v)])
+    return float(v.max()) if v.size else 0.0
 
 
 def permuted(data: dict, perm) -> dict:
@@ -122,8 +137,11 @@ def test_permutation_invariance(fun, data):
     if a.method_I2 == "tau2":
         from_qp |= {"lower_I2", "upper_I2", "lower_H", "upper_H"}
     for f in POOLED_SCALARS + POOLED_VECTORS:
+        # (Rb, a proportion, is tau2 / (...): absolute 1e-9 when tau2 is ~0; a CI
+        # bound near 0 is a difference of larger numbers: absolute 1e-9 x their size)
+        atol = 1e-9 if f == "Rb" else 1e-9 * bound_scale(a) if f in POOLED_VECTORS else 1e-12
         assert_close(getattr(b, f), getattr(a, f), rtol=1e-6 if f in from_qp else 1e-9,
-                     atol=1e-12, what=f)
+                     atol=atol, what=f)
     fl = var_floor(a)
     for f in TAU2_FIELDS:
         assert_close(getattr(b, f), getattr(a, f), rtol=1e-6 if f in from_qp else 1e-9,
@@ -258,10 +276,16 @@ def test_metabin_swap_arms(case):
     for lo, up in (("lower_common", "upper_common"), ("lower_random", "upper_random"),
                    ("lower_predict", "upper_predict")):
         assert_close(getattr(b, lo), -np.asarray(getattr(a, up)), rtol=1e-9, atol=at, what=lo)
-    for f in ("seTE_common", "seTE_random", "Q", "pval_Q", "I2", "H", "pval_common", "Q_CMH"):
+    # The study variances 1/a - 1/n + 1/c - 1/m are summed in the other order; in
+    # arms where every patient has an event the terms nearly cancel (1/703 - 1/703.5),
+    # which amplifies the rounding ~1000-fold; tau2 (and with method.I2 = "tau2", I2)
+    # inherits it: 1e-7 for the heterogeneity fields.
+    for f in ("seTE_common", "seTE_random", "pval_common", "Q_CMH"):
         assert_close(getattr(b, f), getattr(a, f), rtol=1e-9, atol=1e-12, what=f)
-    assert_close(b.tau2, a.tau2, rtol=1e-9, atol=var_floor(a), what="tau2")
-    assert_close(b.w_random, a.w_random, rtol=1e-9, atol=0, what="w_random")
+    for f in ("Q", "pval_Q", "I2", "H"):
+        assert_close(getattr(b, f), getattr(a, f), rtol=1e-7, atol=1e-12, what=f)
+    assert_close(b.tau2, a.tau2, rtol=1e-7, atol=var_floor(a), what="tau2")
+    assert_close(b.w_random, a.w_random, rtol=1e-7, atol=0, what="w_random")
     if opts.get("method") == "Inverse":
         assert_close(b.w_common, a.w_common, rtol=1e-9, what="w_common")
 

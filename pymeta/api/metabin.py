@@ -8,6 +8,8 @@ inverse-variance study estimates, as in R, also when the common effect is MH.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
@@ -15,9 +17,9 @@ from ..effects import binary
 from ..model.heterogeneity import pval_Q
 from ..model.intervals import ci
 from ..result import MetaBin
-from ._args import (Warn, check_length, check_level, check_logical, column, numeric,
+from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, _resolve_predict, fit_generic, model_options
+from .metagen import LACKING_COMMON, fit_generic, resolve_model
 
 __all__ = ["metabin"]
 
@@ -85,6 +87,14 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
                "combination with DerSimonian-Laird estimator.")
         Q_Cochrane = False
 
+    model = resolve_model(locals())
+    if method != "Inverse" and model.opts.method_common_ci == "IVhet":
+        if method_common_ci is not None:
+            w.warn("Argument 'method.common.ci = \"IVhet\"' only available if 'method = "
+                   "\"Inverse\".")
+        model = dataclasses.replace(
+            model, opts=dataclasses.replace(model.opts, method_common_ci="classic"))
+
     raw = {name: column(v, data, name) for name, v in
            dict(event_e=event_e, n_e=n_e, event_c=event_c, n_c=n_c).items()}
     labels_raw = column(studlab, data, "studlab")
@@ -116,41 +126,20 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
     exclude = np.zeros(k_all, dtype=bool)
     Q_CMH = binary.cmh_test(t, exclude)
     TE, seTE = binary.risk_ratio(t, cc.incr_e, cc.incr_c, cc.allevents, RR_Cochrane)
-    TE = np.where(np.isnan(TE), np.nan, TE)
 
     k_usable = int((~(np.isnan(ee) | np.isnan(ec) | np.isnan(ne) | np.isnan(nc))).sum())
-    mrc = method_random_ci or DEFAULTS["method_random_ci"]
-    if k_usable == 1:
-        mrc = tuple("classic" if m == "HK" else m for m in ((mrc,) if isinstance(mrc, str) else mrc))
-    mp, pred = _resolve_predict(method_tau, method_predict, prediction)
+    if k_usable == 1:  # metabin's own k = 1 rule (k counted on the 2x2 data)
+        model = dataclasses.replace(model, opts=dataclasses.replace(
+            model.opts, method_random_ci=tuple("classic" if m == "HK" else m
+                                               for m in model.opts.method_random_ci)))
 
     if method == "MH":
         f = 0.0 if MH_exact else 1.0
         TE_MH, seTE_MH, w_MH = binary.mh_risk_ratio(t, cc.incr_e * f, cc.incr_c * f, exclude)
 
-    opts = model_options(
-        method_tau=method_tau, method_tau_ci=method_tau_ci,
-        method_I2=method_I2 or DEFAULTS["method_I2"],
-        method_common_ci=method_common_ci or DEFAULTS["method_common_ci"],
-        method_random_ci=mrc, adhoc_hakn_ci=adhoc_hakn_ci, method_predict=mp,
-        adhoc_hakn_pi=adhoc_hakn_pi,
-        level_ma=level_ma or DEFAULTS["level_ma"],
-        level_hetstat=level_hetstat or DEFAULTS["level_hetstat"],
-        level_predict=level_predict or DEFAULTS["level_predict"],
-        null_effect=0.0, control=control)
-    if method != "Inverse" and opts.method_common_ci == "IVhet":
-        if method_common_ci is not None:
-            w.warn("Argument 'method.common.ci = \"IVhet\"' only available if 'method = "
-                   "\"Inverse\".")
-        opts = opts.__class__(**{**opts.__dict__, "method_common_ci": "classic"})
-    fields = fit_generic(
-        TE, seTE, labels, sm=sm, level=check_level(level or DEFAULTS["level"], "level"),
-        opts=opts,
-        common=check_logical(DEFAULTS["common"] if common is None else common, "common"),
-        random=check_logical(DEFAULTS["random"] if random is None else random, "random"),
-        prediction=pred, warn=w, method=method)
+    fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method)
     if method == "MH":
-        c = ci(TE_MH, seTE_MH, level=opts.level_ma)
+        c = ci(TE_MH, seTE_MH, level=model.opts.level_ma)
         fields.update(TE_common=float(c.TE), seTE_common=float(c.seTE),
                       lower_common=float(c.lower), upper_common=float(c.upper),
                       statistic_common=float(c.statistic), pval_common=float(c.p),

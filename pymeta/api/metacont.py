@@ -10,9 +10,9 @@ import numpy as np
 from ..defaults import CHOICES, DEFAULTS
 from ..effects.continuous import mean_difference
 from ..result import MetaCont
-from ._args import (Warn, check_length, check_level, check_logical, column, numeric,
+from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, _resolve_predict, fit_generic, model_options
+from .metagen import LACKING_COMMON, fit_generic, resolve_model
 
 __all__ = ["metacont"]
 
@@ -79,25 +79,9 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
         if not eff.nonpos_sd[i]:
             w.note(f"Study '{labels[i]}': missing data, not pooled.")
 
-    method_tau = setchar(method_tau or DEFAULTS["method_tau"], CHOICES["method_tau"], "method_tau")
-    mp, pred = _resolve_predict(method_tau, method_predict, prediction)
-    opts = model_options(
-        method_tau=method_tau, method_tau_ci=method_tau_ci,
-        method_I2=method_I2 or DEFAULTS["method_I2"],
-        method_common_ci=method_common_ci or DEFAULTS["method_common_ci"],
-        method_random_ci=method_random_ci or DEFAULTS["method_random_ci"],
-        adhoc_hakn_ci=adhoc_hakn_ci, method_predict=mp, adhoc_hakn_pi=adhoc_hakn_pi,
-        level_ma=level_ma or DEFAULTS["level_ma"],
-        level_hetstat=level_hetstat or DEFAULTS["level_hetstat"],
-        level_predict=level_predict or DEFAULTS["level_predict"],
-        null_effect=0.0, control=control)
-    fields = fit_generic(
-        eff.TE, eff.seTE, labels, sm=sm, level=check_level(level or DEFAULTS["level"], "level"),
-        opts=opts,
-        common=check_logical(DEFAULTS["common"] if common is None else common, "common"),
-        random=check_logical(DEFAULTS["random"] if random is None else random, "random"),
-        prediction=pred, warn=w,
-        study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None)
+    model = resolve_model(locals())
+    fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
+                         study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None)
     return MetaCont(**fields, n_e=x["n_e"], mean_e=x["mean_e"], sd_e=x["sd_e"], n_c=x["n_c"],
                     mean_c=x["mean_c"], sd_c=x["sd_c"], pooledvar=pooledvar, method_ci=method_ci,
                     n_e_pooled=float(np.nansum(x["n_e"])), n_c_pooled=float(np.nansum(x["n_c"])),

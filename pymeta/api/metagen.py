@@ -85,10 +85,52 @@ def _resolve_predict(method_tau: str, method_predict, prediction):
     return mp_t, check_logical(pred, "prediction")
 
 
-def fit_generic(TE, seTE, studlab: tuple, *, sm: str, level: float, opts: ModelOptions,
-                common: bool, random: bool, prediction: bool, warn: Warn, method: str = "Inverse",
-                study_df=None, backtransf: bool = True) -> dict:
+#: The model arguments every meta function takes (pymeta names).
+MODEL_ARGS = ("method_tau", "method_tau_ci", "method_I2", "method_common_ci",
+              "method_random_ci", "adhoc_hakn_ci", "method_predict", "adhoc_hakn_pi",
+              "prediction", "level", "level_ma", "level_hetstat", "level_predict", "common",
+              "random", "control")
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """The resolved model arguments of one call."""
+    opts: ModelOptions
+    level: float
+    common: bool
+    random: bool
+    prediction: bool
+
+
+def resolve_model(args: dict, null_effect: float = 0.0) -> Model:
+    """Apply R meta's defaults to the model arguments (``None`` = not given) and check them.
+
+    ``args`` holds the caller's values of :data:`MODEL_ARGS` (e.g. from ``locals()``).
+    """
+    a = {name: args.get(name) for name in MODEL_ARGS}
+
+    def dflt(name):
+        return DEFAULTS[name] if a[name] is None else a[name]
+
+    method_tau = setchar(dflt("method_tau"), CHOICES["method_tau"], "method_tau")
+    mp, pred = _resolve_predict(method_tau, a["method_predict"], a["prediction"])
+    opts = model_options(
+        method_tau=method_tau, method_tau_ci=a["method_tau_ci"],
+        method_I2=dflt("method_I2"), method_common_ci=dflt("method_common_ci"),
+        method_random_ci=dflt("method_random_ci"), adhoc_hakn_ci=a["adhoc_hakn_ci"],
+        method_predict=mp, adhoc_hakn_pi=a["adhoc_hakn_pi"], level_ma=dflt("level_ma"),
+        level_hetstat=dflt("level_hetstat"), level_predict=dflt("level_predict"),
+        null_effect=null_effect, control=a["control"])
+    return Model(opts=opts, level=check_level(dflt("level"), "level"),
+                 common=check_logical(dflt("common"), "common"),
+                 random=check_logical(dflt("random"), "random"), prediction=pred)
+
+
+def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
+                method: str = "Inverse", study_df=None, backtransf: bool = True) -> dict:
     """metagen's steps (9)-(14) on study estimates; returns the fields of :class:`Meta`."""
+    opts, level = model.opts, model.level
+    common, random, prediction = model.common, model.random, model.prediction
     TE = np.asarray(TE, dtype=float)
     seTE = np.asarray(seTE, dtype=float).copy()
     k_all = TE.size
@@ -152,23 +194,7 @@ def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, comm
     check_length("TE", TE.size, seTE=seTE, studlab=None if labels_raw is None else labels)
     if TE.size == 0:
         raise ValueError("No studies to combine in meta-analysis.")
-    method_tau = DEFAULTS["method_tau"] if method_tau is None else method_tau
-    method_tau = setchar(method_tau, CHOICES["method_tau"], "method_tau")
-    mp, pred = _resolve_predict(method_tau, method_predict, prediction)
-    opts = model_options(
-        method_tau=method_tau, method_tau_ci=method_tau_ci,
-        method_I2=method_I2 or DEFAULTS["method_I2"],
-        method_common_ci=method_common_ci or DEFAULTS["method_common_ci"],
-        method_random_ci=method_random_ci or DEFAULTS["method_random_ci"],
-        adhoc_hakn_ci=adhoc_hakn_ci, method_predict=mp, adhoc_hakn_pi=adhoc_hakn_pi,
-        level_ma=level_ma or DEFAULTS["level_ma"],
-        level_hetstat=level_hetstat or DEFAULTS["level_hetstat"],
-        level_predict=level_predict or DEFAULTS["level_predict"],
-        null_effect=null_effect, control=control)
-    fields = fit_generic(
-        TE, seTE, labels, sm=sm, level=check_level(level or DEFAULTS["level"], "level"), opts=opts,
-        common=check_logical(DEFAULTS["common"] if common is None else common, "common"),
-        random=check_logical(DEFAULTS["random"] if random is None else random, "random"),
-        prediction=pred, warn=w,
-        backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf)
+    model = resolve_model(locals(), null_effect=float(null_effect))
+    fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w,
+                         backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf)
     return MetaGen(**fields, warnings=tuple(w.warnings), notes=tuple(w.notes))

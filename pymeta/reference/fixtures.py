@@ -25,7 +25,7 @@ import numpy as np
 
 from .versions import REPO_ROOT
 
-__all__ = ["Case", "CASES", "FIXTURE_DIR", "dumps", "load", "load_all", "regenerate", "check",
+__all__ = ["Case", "cases", "FIXTURE_DIR", "dumps", "load", "load_all", "regenerate", "check",
            "case_call", "run_pymeta"]
 
 FIXTURE_DIR = REPO_ROOT / "fixtures"

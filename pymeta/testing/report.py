@@ -20,6 +20,7 @@ class ParityRecord:
     worst_r_own: float = math.nan   # R's own variation on that field/case (matprod internal)
     worst_case: str = ""
     worst_excess: float = 0.0
+    errors: dict = field(default_factory=dict)   # R's error message -> pymeta's (first seen)
 
 
 @dataclass
@@ -32,11 +33,13 @@ class ParityLog:
     def lines(self) -> list:
         out = []
         for r in self.records.values():
-            own = "not measured (within 1e-10)" if math.isnan(r.worst_r_own) else f"{r.worst_r_own:.3g}"
+            own = "n/a" if math.isnan(r.worst_r_own) else f"{r.worst_r_own:.3g}"
             out.append(f"{r.label}: {r.cases} cases ({r.r_errors} R errors matched), worst field "
                        f"{r.worst_field or '-'}: |pymeta - R| {r.worst_abs:.3g} (rel {r.worst_rel:.3g},"
                        f" allowed {r.worst_allowed:.3g}); R's own variation there: {own};"
                        f" fields passing only within R's own variation: {r.fallbacks}")
+            for r_msg, py_msg in r.errors.items():
+                out.append(f"    R error {r_msg!r} <-> pymeta {py_msg!r}")
         return out
 
 
