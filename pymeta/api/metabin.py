@@ -168,7 +168,11 @@ def _notes(w: Warn, labels, cc, x, incr, method, MH_exact) -> None:
     miss = np.flatnonzero(np.isnan(x["event_e"]) | np.isnan(x["n_e"]) | np.isnan(x["event_c"])
                           | np.isnan(x["n_c"]))
     if miss.size:
-        w.note(f"{_fmt_study(labels, miss)}: missing data; not pooled.")
+        mh = (" R meta's Mantel-Haenszel sums drop only the missing terms (sum(..., na.rm ="
+              " TRUE)), so such a study still contributes its finite terms to the MH common"
+              " effect; pymeta does the same." if method == "MH" else "")
+        w.note(f"{_fmt_study(labels, miss)}: missing data; no study-level estimate, left out "
+               f"of the inverse-variance and random effects analyses.{mh}")
     corr = np.flatnonzero((cc.incr_e > 0) | (cc.incr_c > 0))
     if corr.size:
         what = "treatment arm continuity correction (TACC)" if isinstance(incr, str) else f"{incr:g}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .intervals import ci
-from .rmath import pchisq_upper, rexp, rpow, rsum
+from .rmath import pchisq_upper, r_sum, rexp, rpow, rsum
 
 __all__ = ["Interval", "pval_Q", "calc_H", "isquared", "calc_Rb"]
 
@@ -89,7 +89,7 @@ def calc_Rb(seTE, seTE_random: float, tau2: float, Q: float, df_Q: float,
         a = var * (S1 - S2 / S1)
         seQ = np.sqrt(2 * (k - 1) + 4 * (S1 - S2 / S1) * tau2
                       + 2 * (S2 - 2 * S3 / S1 + (S2 * S2) / (S1 * S1)) * (tau2 * tau2))
-        s = 1 / k * rsum(a / (Q + a - (k - 1)) ** 2)
+        s = 1 / k * r_sum(a / (Q + a - (k - 1)) ** 2)   # R: sum() without na.rm
         seRb = np.sqrt((s * s) * (seQ * seQ))
     c = ci(Rb, seRb, level)
     lo = float(c.lower)
