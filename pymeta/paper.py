@@ -49,7 +49,7 @@ def _r_results(mode: str):
     out = {}
     for c in paper_cases:
         fx = load(FIXTURE_DIR / "paper" / f"{c.name}__{c.fun}.json")
-        out[c.name] = fx["r_values"]
+        out[c.name] = fx["cases"][0]["r_values"]
         p = fx["provenance"]
     src = f"R {p['R']}, meta {p['meta']}, metafor {p['metafor']} (stored fixtures, {p['date']})"
     return paper_cases, out, src

@@ -13,7 +13,8 @@
 #              when ok is FALSE
 # pymeta_ref_run_many(fun, list_of_args, fields)
 #   The same for many argument lists in one call; the meta settings are
-#   reset once per batch (meta functions do not change them).
+#   reset before every case. Each result also has `seconds`: the time the
+#   meta call itself took, measured in R (reset and conversion excluded).
 # pymeta_ref_versions()
 #   Named character vector of the versions that versions.json pins.
 
@@ -48,6 +49,7 @@ pymeta_ref_run <- function(fun, args, fields, reset = TRUE) {
   warns <- character(0)
   msgs <- character(0)
   err <- NA_character_
+  t0 <- Sys.time()
   res <- tryCatch(
     withCallingHandlers(
       {
@@ -69,6 +71,7 @@ pymeta_ref_run <- function(fun, args, fields, reset = TRUE) {
       NULL
     })
 
+  secs <- as.numeric(Sys.time() - t0, units = "secs")
   ok <- is.na(err)
   values <- list()
   missing <- character(0)
@@ -79,10 +82,10 @@ pymeta_ref_run <- function(fun, args, fields, reset = TRUE) {
     names(values) <- fields
   }
   list(ok = ok, error = err, warnings = warns, messages = msgs,
-       missing = missing, values = values)
+       missing = missing, values = values, seconds = secs)
 }
 
 pymeta_ref_run_many <- function(fun, list_of_args, fields) {
-  pymeta_ref_reset()
-  lapply(list_of_args, function(a) pymeta_ref_run(fun, a, fields, reset = FALSE))
+  # settings.meta("reset") before every case: no case can see another's settings
+  lapply(list_of_args, function(a) pymeta_ref_run(fun, a, fields, reset = TRUE))
 }

@@ -160,6 +160,7 @@ def _result(res: Any) -> dict:
         "warnings": _strings(parts["warnings"]),
         "messages": _strings(parts["messages"]),
         "values": values,
+        "seconds": float(parts["seconds"][0]),   # the meta call alone, timed in R
     }
 
 

@@ -25,8 +25,9 @@ import numpy as np
 
 from .versions import REPO_ROOT
 
-__all__ = ["Case", "cases", "FIXTURE_DIR", "dumps", "load", "load_all", "regenerate", "check",
-           "case_call", "run_pymeta"]
+__all__ = ["Case", "cases", "random_cases", "FIXTURE_DIR", "dumps", "load", "load_all",
+           "fixture_files", "generate", "regenerate", "check", "case_call", "run_pymeta",
+           "RANDOM_CORPUS"]
 
 FIXTURE_DIR = REPO_ROOT / "fixtures"
 PAPER_DIR = FIXTURE_DIR / "paper"
@@ -90,20 +91,35 @@ def _decode(v):
     return v
 
 
+def _decode_record(rec: dict) -> dict:
+    rec = dict(rec)
+    rec["r_values"] = {k: (None if v is None else _decode(v)) for k, v in rec["r_values"].items()}
+    for part in ("data", "options"):
+        rec[part] = {k: _decode(v) for k, v in rec[part].items()}
+    rec["args"] = {**rec["data"], **rec["options"]}
+    return rec
+
+
 def load(path: Path) -> dict:
-    """Read a fixture; numbers back to floats (null -> NaN, "Inf" -> inf)."""
+    """Read a fixture file: provenance and its cases (numbers back to floats: null -> NaN,
+    "Inf" -> inf; ``args`` = data + options)."""
     raw = json.loads(Path(path).read_text())
-    for part in ("r_values",):
-        raw[part] = {k: (None if v is None else _decode(v)) for k, v in raw[part].items()}
-    raw["args"] = {k: _decode(v) for k, v in raw["args"].items()}
+    raw["cases"] = [_decode_record(r) for r in raw["cases"]]
     return raw
 
 
-def load_all(group: str | None = None) -> list:
-    """Every fixture file (optionally of one group), sorted by path."""
+def fixture_files(group: str | None = None) -> list:
     root = FIXTURE_DIR if group is None else FIXTURE_DIR / group
-    return [(p, load(p)) for p in sorted(root.rglob("*.json"))
-            if p.name != "published.json"]
+    return [p for p in sorted(root.rglob("*.json")) if p.name != "published.json"]
+
+
+def load_all(group: str | None = None) -> list:
+    """Every stored case as ``(id, record)``, id = "<group>/<file>#<i>" (sorted by path)."""
+    out = []
+    for p in fixture_files(group):
+        for i, rec in enumerate(load(p)["cases"]):
+            out.append((f"{p.parent.name}/{p.stem}#{i}", rec))
+    return out
 
 
 # ----------------------------------------------------------------------------- cases
@@ -207,19 +223,18 @@ def _result_class(fun: str):
             "metagen": result.MetaGen}[fun]
 
 
-def _fixture(rm, case: Case, provenance: dict) -> dict:
-    from ..testing.compare import fields_to_compare
-    fields = fields_to_compare(_result_class(case.fun))
-    out = rm.run(case.fun, case.args, fields)
-    if not out["ok"]:
-        raise RuntimeError(f"R failed on fixture case {case.group}/{case.name}: {out['error']}")
+def _record(case: Case, out: dict, fields) -> dict:
+    """One stored case: what was asked (data, options) and what R answered."""
     return {
-        "provenance": {**provenance, "call": case_call(case), "data_source": case.source},
-        "fun": case.fun,
-        "args": case.args,
-        "r_warnings": out["warnings"],
-        "r_values": {f: out["values"].get(f) for f in fields},
+        "name": case.name, "fun": case.fun,
+        "data": case.data, "options": case.options,
+        "r_ok": out["ok"], "r_error": out["error"], "r_warnings": out["warnings"],
+        "r_values": {f: out["values"].get(f) for f in fields} if out["ok"] else {},
     }
+
+
+def _file(provenance: dict, records: list) -> dict:
+    return {"provenance": provenance, "cases": records}
 
 
 def _provenance(rm) -> dict:
@@ -247,8 +262,27 @@ def _with_date(text_without_date: dict, old_path: Path) -> str:
     return dumps(fx)
 
 
-def generate(rm=None) -> dict:
-    """{path: file text} for every case (runs R)."""
+#: The randomised corpus: cases per function (drawn from the declared grid), its seed and
+#: the largest k (kept small so that the files stay small).
+RANDOM_CORPUS = {"metagen": 700, "metacont": 700, "metabin": 700}
+RANDOM_SEED = 20261125
+RANDOM_MAX_K = 10
+
+
+def random_cases(fun: str) -> list:
+    """The corpus cases of ``fun`` (reproducible: hypothesis with a fixed seed)."""
+    from ..testing.campaign import draw_cases
+    out = []
+    for i, (data, opts) in enumerate(draw_cases(fun, RANDOM_CORPUS[fun], RANDOM_SEED,
+                                                max_k=RANDOM_MAX_K)):
+        data = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in data.items()}
+        out.append(Case("random", f"{fun}_{i}", fun, data, dict(opts), "random corpus"))
+    return out
+
+
+def generate(rm=None, random: bool = True) -> dict:
+    """{path: file text} for every fixture file (runs R)."""
+    from ..testing.compare import fields_to_compare
     from .bridge import RMeta
     rm = rm or RMeta()
     ok, why = rm.available()
@@ -257,8 +291,26 @@ def generate(rm=None) -> dict:
     prov = _provenance(rm)
     files = {}
     for case in cases(rm):
+        fields = fields_to_compare(_result_class(case.fun))
+        out = rm.run(case.fun, case.args, fields)
+        if not out["ok"]:
+            raise RuntimeError(f"R failed on fixture case {case.group}/{case.name}: {out['error']}")
         path = FIXTURE_DIR / case.group / f"{case.name}__{case.fun}.json"
-        files[path] = _with_date(_fixture(rm, case, prov), path)
+        p = {**prov, "call": case_call(case), "data_source": case.source}
+        files[path] = _with_date(_file(p, [_record(case, out, fields)]), path)
+    if random:
+        for fun in RANDOM_CORPUS:
+            cs = random_cases(fun)
+            fields = fields_to_compare(_result_class(fun))
+            outs = rm.run_many(fun, [c.args for c in cs], fields)
+            path = FIXTURE_DIR / "random" / f"{fun}.json"
+            p = {**prov, "seed": RANDOM_SEED, "cases": len(cs), "max_k": RANDOM_MAX_K,
+                 "data_source": "pymeta.testing.strategies.cases(fun) with the option grid of "
+                                "pymeta.testing.grid, drawn by pymeta.testing.campaign.draw_cases",
+                 "call": f"meta::{fun}(<data>, <options>) per case, through "
+                         "r_reference/pymeta_ref.R (settings.meta('reset') before each)"}
+            files[path] = _with_date(_file(p, [_record(c, o, fields) for c, o in zip(cs, outs)]),
+                                     path)
     return files
 
 
@@ -273,28 +325,40 @@ def regenerate(rm=None) -> list:
     return written
 
 
-def check(rm=None) -> list:
-    """Regenerate in memory; one line per field whose R value moved (empty = all as stored)."""
+def check(rm=None, root: Path | None = None) -> list:
+    """Regenerate in memory and compare with the stored files (under ``root``, default
+    ``fixtures/``): one line per value that moved, exactly (the same R on the same data
+    gives the same bits). Empty = every stored number reproduced."""
     from ..testing.compare import compare_field
     lines = []
     for path, text in generate(rm).items():
-        rel = path.relative_to(REPO_ROOT)
-        if not path.exists():
-            lines.append(f"{rel}: missing (new case)")
+        stored = (root / path.relative_to(FIXTURE_DIR)) if root is not None else path
+        rel = path.relative_to(FIXTURE_DIR)
+        if not stored.exists():
+            lines.append(f"{rel}: missing (new file)")
             continue
-        old = json.loads(path.read_text())
-        new = json.loads(text)
-        for f in sorted(set(old["r_values"]) | set(new["r_values"])):
-            a, b = old["r_values"].get(f), new["r_values"].get(f)
-            if a != b:  # exact: the same R on the same data gives the same bits
-                d = compare_field(f, None if a is None else _decode(a),
-                                  None if b is None else _decode(b))
-                lines.append(f"{rel}: {f}: stored {a!r} -> R now {b!r} "
-                             f"(max abs diff {d.abs_diff:.3g}, rel {d.rel_diff:.3g})")
-        if old.get("r_warnings") != new.get("r_warnings"):
-            lines.append(f"{rel}: R warnings {old.get('r_warnings')!r} -> {new.get('r_warnings')!r}")
+        old, new = json.loads(stored.read_text()), json.loads(text)
         for key in ("R", "meta", "metafor"):
             if old["provenance"].get(key) != new["provenance"].get(key):
                 lines.append(f"{rel}: {key} {old['provenance'].get(key)} -> "
                              f"{new['provenance'].get(key)}")
+        if len(old["cases"]) != len(new["cases"]):
+            lines.append(f"{rel}: {len(old['cases'])} stored cases, {len(new['cases'])} now")
+        for i, (a_rec, b_rec) in enumerate(zip(old["cases"], new["cases"])):
+            where = f"{rel}#{i} ({b_rec['name']})"
+            if (a_rec["data"], a_rec["options"]) != (b_rec["data"], b_rec["options"]):
+                lines.append(f"{where}: the case itself changed (data or options)")
+                continue
+            for key in ("r_ok", "r_error", "r_warnings"):
+                if a_rec.get(key) != b_rec.get(key):
+                    lines.append(f"{where}: {key}: stored {a_rec.get(key)!r} -> R now "
+                                 f"{b_rec.get(key)!r}")
+            av, bv = a_rec["r_values"], b_rec["r_values"]
+            for f in sorted(set(av) | set(bv)):
+                a, b = av.get(f), bv.get(f)
+                if a != b:
+                    d = compare_field(f, None if a is None else _decode(a),
+                                      None if b is None else _decode(b))
+                    lines.append(f"{where}: {f}: stored {a!r} -> R now {b!r} "
+                                 f"(max abs diff {d.abs_diff:.3g}, rel {d.rel_diff:.3g})")
     return lines

@@ -1,6 +1,7 @@
 """The option grid each pymeta function declares: the option values pymeta implements and
 proves against R. The hypothesis strategies, the live parity campaign and the fixture
-corpus all draw from here, so a new function or option plugs in by being listed here.
+corpus all draw from here, so a new function or option plugs in by being listed here
+(plus, for a new kind of data, a data strategy in :mod:`pymeta.testing.strategies`).
 
 Each entry maps an argument (pymeta's name) to the values to draw; the first value is R
 meta's default. ``None`` means "argument not passed" (R's default applies).
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-__all__ = ["GRID", "MODEL_GRID"]
+__all__ = ["GRID", "MODEL_GRID", "cells"]
 
 #: Model options shared by every function (metagen's tail).
 MODEL_GRID = MappingProxyType({
@@ -26,6 +27,11 @@ MODEL_GRID = MappingProxyType({
 })
 
 GRID = MappingProxyType({
+    "metagen": MappingProxyType({
+        "sm": ("", "MD"),
+        "null_effect": (0.0, 0.5),
+        **MODEL_GRID,
+    }),
     "metacont": MappingProxyType({
         "sm": ("MD",),
         "pooledvar": (False, True),
@@ -43,3 +49,9 @@ GRID = MappingProxyType({
         **{k: v for k, v in MODEL_GRID.items() if k != "method_common_ci"},
     }),
 })
+
+
+def cells(fun: str | None = None) -> list:
+    """Every (function, option, value) cell of the grid; ``None`` = option not passed."""
+    funs = [fun] if fun else list(GRID)
+    return [(f, opt, val) for f in funs for opt, vals in GRID[f].items() for val in vals]

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from .grid import GRID
 
-__all__ = ["cont_data", "bin_data", "options", "cases", "study_count", "study_labels"]
+__all__ = ["cont_data", "bin_data", "gen_data", "options", "cases", "study_count", "study_labels"]
 
 #: Between-study SD as a multiple of the median within-study SE: none .. extreme.
 _HETEROGENEITY = (0.0, 0.0, 0.1, 0.5, 1.0, 3.0, 10.0, 100.0)
@@ -166,7 +166,31 @@ def options(fun: str) -> st.SearchStrategy[dict]:
         lambda d: {name: v for name, v in d.items() if v is not None})
 
 
-_DATA = {"metacont": cont_data, "metabin": bin_data}
+@st.composite
+def gen_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
+    """Generic data: study estimates ``TE`` and standard errors ``seTE`` (``studlab``).
+
+    Standard errors are log-uniform over a per-data-set spread of up to six orders of
+    magnitude (ratios up to 1e6 between studies); estimates are ``mu + tau * u_i`` plus
+    sampling noise ``seTE_i * z_i``, with ``tau`` from zero to 100 times the median SE;
+    values on scales from 1e-3 to 1e3.
+    """
+    k = draw(study_count(min_k, max_k))
+    scale = 10.0 ** draw(st.floats(-3.0, 3.0))
+    spread = draw(st.sampled_from((0.0, 0.5, 1.0, 2.0, 6.0)))     # log10 range of seTE
+    het = draw(st.sampled_from(_HETEROGENEITY))
+    noise = draw(st.sampled_from(_NOISE))
+    mu = scale * draw(st.floats(-2.0, 2.0))
+    rows = draw(st.lists(st.tuples(st.floats(0.0, 1.0), _unit_normal(), _unit_normal()),
+                         min_size=k, max_size=k))
+    v, u, z = (np.array(c, dtype=float) for c in zip(*rows))
+    seTE = scale * 10.0 ** (spread * (v - 0.5))
+    tau = het * float(np.median(seTE))
+    TE = mu + tau * u + noise * seTE * z
+    return dict(TE=TE, seTE=seTE, studlab=draw(study_labels(k)))
+
+
+_DATA = {"metacont": cont_data, "metabin": bin_data, "metagen": gen_data}
 
 
 def cases(fun: str, min_k: int = 1, max_k: int = 30) -> st.SearchStrategy[tuple]:
