@@ -95,13 +95,14 @@ def test_paper_published_values_reproduced():
 
 
 @pytest.mark.r
+@pytest.mark.slow
 def test_fixtures_reproduced_by_installed_R(r_meta):
-    """`pymeta fixtures check`: the installed R gives every stored number, bit for bit, and
-    generating twice gives byte-identical files (what `fixtures regenerate` writes)."""
-    first = fixtures.generate(r_meta)
-    second = fixtures.generate(r_meta)
-    assert first == second
-    for path, text in first.items():
+    """Regenerating gives the committed files byte for byte (they were written by an
+    earlier `fixtures regenerate`, so this is the second run of it): the installed R
+    gives every stored number, and generation is deterministic."""
+    files = fixtures.generate(r_meta)
+    assert set(files) == set(fixtures.fixture_files())
+    for path, text in files.items():
         assert path.read_text() == text, f"{path} differs from what R gives now; run " \
                                          "`python3 -m pymeta fixtures check`"
 
@@ -115,6 +116,6 @@ def test_fixtures_check_reports_an_altered_value(r_meta, tmp_path):
     fx = json.loads(target.read_text())
     fx["cases"][0]["r_values"]["TE.common"] += 1e-9
     target.write_text(fixtures.dumps(fx))
-    lines = fixtures.check(r_meta, root=tmp_path / "fx")
+    lines = fixtures.check(r_meta, root=tmp_path / "fx", random=False)
     assert len(lines) == 1 and "paper/mrs__metacont.json#0" in lines[0] \
         and "TE.common" in lines[0], lines

@@ -6,7 +6,7 @@ relative with its floors, or, failing that, no further from R than R itself move
 its matrix products are computed another way (``options(matprod = "internal")``),
 measured on that case in the same run. R's meta warnings must be pymeta's warnings.
 
-``--parity-n`` sets the number of random cases per function/method (default 200);
+``--parity-n`` sets the number of random cases per function/method (default 300);
 ``--hypothesis-seed`` makes a campaign reproducible. The session summary prints, per
 campaign, the worst field, its difference and R's own variation beside it.
 """
@@ -23,7 +23,7 @@ from pymeta.testing.report import LOG
 
 pytestmark = pytest.mark.r
 
-N = int(os.environ.get("PYMETA_PARITY_N", "200"))
+N = int(os.environ.get("PYMETA_PARITY_N", "300"))
 _CLS = {"metacont": pymeta.MetaCont, "metabin": pymeta.MetaBin, "metagen": pymeta.MetaGen}
 
 

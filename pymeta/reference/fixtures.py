@@ -325,13 +325,13 @@ def regenerate(rm=None) -> list:
     return written
 
 
-def check(rm=None, root: Path | None = None) -> list:
+def check(rm=None, root: Path | None = None, random: bool = True) -> list:
     """Regenerate in memory and compare with the stored files (under ``root``, default
     ``fixtures/``): one line per value that moved, exactly (the same R on the same data
     gives the same bits). Empty = every stored number reproduced."""
     from ..testing.compare import compare_field
     lines = []
-    for path, text in generate(rm).items():
+    for path, text in generate(rm, random=random).items():
         stored = (root / path.relative_to(FIXTURE_DIR)) if root is not None else path
         rel = path.relative_to(FIXTURE_DIR)
         if not stored.exists():
