@@ -30,6 +30,12 @@ DEFAULTS = MappingProxyType({
     "smcont": "MD",
     "pooledvar": False,
     "method_ci_cont": "z",
+    "method_smd": "Hedges",
+    "sd_glass": "control",
+    "exact_smd": True,          # meta 8.x: TRUE (settings.meta("reset"); RevMan5 sets FALSE)
+    # metamean, metacor
+    "smmean": "MRAW",
+    "smcor": "ZCOR",
     # metabin
     "smbin": "RR",
     "method": "MH",
@@ -56,4 +62,8 @@ CHOICES = MappingProxyType({
     "method_bin": ("Inverse", "MH", "Peto", "GLMM", "LRP", "SSW"),
     "method_incr": ("only0", "if0all", "all", "user"),
     "method_ci_cont": ("z", "t"),
+    "method_smd": ("Hedges", "Cohen", "Glass"),
+    "sd_glass": ("control", "experimental"),
+    "sm_mean": ("MRAW", "MLN"),
+    "sm_cor": ("ZCOR", "COR"),
 })

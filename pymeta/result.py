@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Meta", "MetaGen", "MetaCont", "MetaBin", "r_name"]
+__all__ = ["Meta", "MetaGen", "MetaCont", "MetaBin", "MetaMean", "MetaCor", "r_name"]
 
 #: Field names whose R spelling is not the mechanical "_" -> "." mapping.
 _R_NAME_EXCEPTIONS: dict[str, str] = {}
@@ -146,11 +146,14 @@ class Meta:
 
     # -- display -----------------------------------------------------------------------
     def _fmt_ci(self, est, lo, up, digits=4, exp=False):
-        f = np.exp if exp else (lambda x: x)
+        f = exp if callable(exp) else (np.exp if exp else (lambda x: x))
         return f"{float(f(est)):.{digits}f} [{float(f(lo)):.{digits}f}; {float(f(up)):.{digits}f}]"
 
     def __str__(self) -> str:
-        ratio = self.sm in ("RR", "OR", "HR", "IRR", "ROM", "DOR")
+        # back-transformed as R prints them (backtransf = TRUE)
+        ratio = self.sm in ("RR", "OR", "HR", "IRR", "ROM", "DOR", "MLN")
+        if self.sm == "ZCOR" and self.backtransf:
+            ratio = np.tanh
         lines = [f"Number of studies: k = {self.k}"]
         lines.append(f"{'':22s}{self.sm:>8s} {'95%-CI':>24s}  p-value")
         if self.k >= 1:
@@ -194,7 +197,10 @@ class MetaCont(Meta):
     n_c: np.ndarray
     mean_c: np.ndarray
     sd_c: np.ndarray
-    pooledvar: bool
+    pooledvar: bool | float          # NA (nan) for sm = "SMD", as in R
+    method_smd: str                  # "" unless sm = "SMD"
+    sd_glass: str                    # "" unless method.smd = "Glass"
+    exact_smd: bool | float          # NA (nan) unless sm = "SMD" with Hedges or Cohen
     method_ci: str
     n_e_pooled: float
     n_c_pooled: float
@@ -221,3 +227,19 @@ class MetaBin(Meta):
     incr_e: np.ndarray
     incr_c: np.ndarray
     k_MH: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetaMean(Meta):
+    """Result of :func:`pymeta.metamean` (single means: sizes, means, SDs)."""
+    n: np.ndarray
+    mean: np.ndarray
+    sd: np.ndarray
+    method_ci: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetaCor(Meta):
+    """Result of :func:`pymeta.metacor` (correlations and sample sizes)."""
+    cor: np.ndarray
+    n: np.ndarray

@@ -44,7 +44,10 @@ CONT = dict(n_e=[20.0, 30.0, 25.0], mean_e=[1.2, 0.8, 1.0], sd_e=[1.0, 1.1, 0.9]
             studlab=["Alpha", "Beta", "Gamma"])
 BIN = dict(event_e=[5.0, 8.0, 3.0], n_e=[20.0, 30.0, 25.0], event_c=[7.0, 10.0, 6.0],
            n_c=[22.0, 28.0, 24.0], studlab=["Alpha", "Beta", "Gamma"])
-BASE = {"metacont": CONT, "metabin": BIN}
+MEAN = dict(n=[20.0, 30.0, 25.0], mean=[1.2, 0.8, 1.0], sd=[1.0, 1.1, 0.9],
+            studlab=["Alpha", "Beta", "Gamma"])
+COR = dict(cor=[0.5, 0.3, 0.6], n=[20.0, 30.0, 25.0], studlab=["Alpha", "Beta", "Gamma"])
+BASE = {"metacont": CONT, "metabin": BIN, "metamean": MEAN, "metacor": COR}
 
 W_SD = "Note, studies with non-positive values for sd.e or sd.c get no weight in meta-analysis."
 W_N_CONT = ("Note, studies with non-positive values for n.e and / or n.c get no weight in "
@@ -52,6 +55,10 @@ W_N_CONT = ("Note, studies with non-positive values for n.e and / or n.c get no 
 W_EV_E = "Studies with event.e > n.e get no weight in meta-analysis."
 W_EV_C = "Studies with event.c > n.c get no weight in meta-analysis."
 W_N_BIN = "Studies with non-positive values for n.e and / or n.c get no weight in meta-analysis."
+W_ROM_MEAN = "Note, studies with negative or zero means get no weight in meta-analysis."
+W_N_MEAN = "Studies with non-positive sample size get no weight in meta-analysis."
+W_MLN_MEAN = "Studies with negative or zero mean get no weight in meta-analysis."
+W_SD_MEAN = "Studies with non-positive standard deviation get no weight in meta-analysis."
 W_NEG = ("Studies with negative values for event.e and / or event.c get no weight in "
          "meta-analysis.")
 
@@ -114,6 +121,48 @@ CASES += [
     Case("cont-n_e-negative", "metacont", **_same("metacont", "n_e", 2, -3.0),
          expect="result", r_ok=True, noted=("Gamma",)),
 ]
+# -- metacont SMD / ROM, metamean, metacor: R's rules for impossible and missing values ----
+def _opt(fun, name, i, value, **options):
+    d = {**_one(fun, name, i, value), **options}
+    return dict(py=d, r=d)
+
+
+CASES += [
+    Case("cont-SMD-sd_e-zero", "metacont", **_opt("metacont", "sd_e", 1, 0.0, sm="SMD"),
+         expect="result", r_ok=True, warnings=(W_SD,), noted=("Beta",)),
+    Case("cont-SMD-Glass-sd_e-nan", "metacont",   # Glass' delta needs only sd.c: R pools it
+         **_opt("metacont", "sd_e", 1, NAN, sm="SMD", method_smd="Glass"),
+         expect="result", r_ok=True, k=3),
+    Case("cont-ROM-mean_c-nan", "metacont", **_opt("metacont", "mean_c", 1, NAN, sm="ROM"),
+         expect="result", r_ok=True, warnings=(W_ROM_MEAN,), noted=("Beta",)),
+    # meta's "negative or zero means" check only sees missing means: no warning, NaN estimate
+    Case("cont-ROM-mean_e-negative", "metacont",
+         **_opt("metacont", "mean_e", 1, -0.8, sm="ROM"),
+         expect="result", r_ok=True, noted=("Beta",)),
+    Case("mean-sd-negative", "metamean", **_same("metamean", "sd", 1, -1.0),
+         expect="result", r_ok=True, warnings=(W_SD_MEAN,), noted=("Beta",)),
+    Case("mean-n-nan", "metamean", **_same("metamean", "n", 1, NAN),
+         expect="result", r_ok=True, warnings=(W_N_MEAN,), noted=("Beta",)),
+    Case("mean-MLN-mean-nan", "metamean", **_opt("metamean", "mean", 1, NAN, sm="MLN"),
+         expect="result", r_ok=True, warnings=(W_MLN_MEAN,), noted=("Beta",)),
+    Case("mean-MLN-mean-negative", "metamean", **_opt("metamean", "mean", 1, -0.8, sm="MLN"),
+         expect="result", r_ok=True, noted=("Beta",)),
+    Case("mean-sm-XYZ", "metamean", **_opt("metamean", "n", 0, 20.0, sm="XYZ"),
+         expect="error", r_ok=False, names=("sm",), r_error="Argument 'sm' must be"),
+    Case("cor-cor-above-1", "metacor", **_same("metacor", "cor", 1, 1.5),
+         expect="error", r_ok=False, names=("cor", "Beta"),
+         r_error="Argument 'cor' must be between -1 and 1."),
+    Case("cor-n-zero", "metacor", **_same("metacor", "n", 1, 0.0),
+         expect="error", r_ok=False, names=("'n'", "Beta"),
+         r_error="Argument 'n' must be positive."),
+    # sm = "COR" with cor = 1: zero SE, set to NA by metagen, which metacor calls with
+    # warn = FALSE: no warning in R
+    Case("cor-COR-cor-one", "metacor", **_opt("metacor", "cor", 1, 1.0, sm="COR"),
+         expect="result", r_ok=True, noted=("Beta",)),
+    Case("cor-cor-nan", "metacor", **_same("metacor", "cor", 1, NAN),
+         expect="result", r_ok=True, noted=("Beta",)),
+]
+
 # -- metacont: missing values in each field ------------------------------------------------
 for _f in ("n_e", "mean_e", "sd_e", "n_c", "mean_c", "sd_c"):
     CASES.append(Case(f"cont-{_f}-nan", "metacont", **_same("metacont", _f, 1, NAN),
@@ -234,8 +283,9 @@ CASES += [
     Case("bin-subgroup", "metabin", py=_set("metabin", subgroup=["a", "b", "a"]),
          r=_set("metabin", subgroup=["a", "b", "a"]), expect="notimpl", r_ok=True,
          names=("subgroup",)),
-    Case("cont-sm-SMD", "metacont", py=_set("metacont", sm="SMD"),
-         r=_set("metacont", sm="SMD"), expect="notimpl", r_ok=True, names=("SMD",)),
+    Case("cont-median_e", "metacont", py=_set("metacont", median_e=[1.1, 0.8, 0.9]),
+         r=_set("metacont", median_e=[1.1, 0.8, 0.9]), expect="notimpl", r_ok=True,
+         names=("median.e",)),
     Case("bin-sm-OR", "metabin", py=_set("metabin", sm="OR"),
          r=_set("metabin", sm="OR"), expect="notimpl", r_ok=True, names=("OR",)),
     # R's meta functions take '...' and silently ignore unknown arguments; pymeta refuses

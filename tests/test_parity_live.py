@@ -6,7 +6,8 @@ relative with its floors, or, failing that, no further from R than R itself move
 its matrix products are computed another way (``options(matprod = "internal")``),
 measured on that case in the same run. R's meta warnings must be pymeta's warnings.
 
-``--parity-n`` sets the number of random cases per function/method (default 300);
+``--parity-n`` sets the number of random cases per function/method (default 300; metacont
+runs once per sm, metamean and metacor draw sm from their grid);
 ``--hypothesis-seed`` makes a campaign reproducible. The session summary prints, per
 campaign, the worst field, its difference and R's own variation beside it.
 """
@@ -24,7 +25,8 @@ from pymeta.testing.report import LOG
 pytestmark = pytest.mark.r
 
 N = int(os.environ.get("PYMETA_PARITY_N", "300"))
-_CLS = {"metacont": pymeta.MetaCont, "metabin": pymeta.MetaBin, "metagen": pymeta.MetaGen}
+_CLS = {"metacont": pymeta.MetaCont, "metabin": pymeta.MetaBin, "metagen": pymeta.MetaGen,
+        "metamean": pymeta.MetaMean, "metacor": pymeta.MetaCor}
 
 
 def check_case(r_meta, fun, args, label, strict=False):
@@ -84,10 +86,38 @@ def test_live_metagen(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont"))
+@given(case=strategies.cases("metacont", sm="MD"))
 def test_live_metacont_MD(r_meta, case):
     data, opts = case
-    check_case(r_meta, "metacont", {**data, **opts, "sm": "MD"}, "metacont MD")
+    check_case(r_meta, "metacont", {**data, **opts}, "metacont MD")
+
+
+@_SETTINGS
+@given(case=strategies.cases("metacont", sm="SMD"))
+def test_live_metacont_SMD(r_meta, case):
+    data, opts = case
+    check_case(r_meta, "metacont", {**data, **opts}, "metacont SMD")
+
+
+@_SETTINGS
+@given(case=strategies.cases("metacont", sm="ROM"))
+def test_live_metacont_ROM(r_meta, case):
+    data, opts = case
+    check_case(r_meta, "metacont", {**data, **opts}, "metacont ROM")
+
+
+@_SETTINGS
+@given(case=strategies.cases("metamean"))
+def test_live_metamean(r_meta, case):
+    data, opts = case
+    check_case(r_meta, "metamean", {**data, **opts}, f"metamean {opts.get('sm', 'MRAW')}")
+
+
+@_SETTINGS
+@given(case=strategies.cases("metacor"))
+def test_live_metacor(r_meta, case):
+    data, opts = case
+    check_case(r_meta, "metacor", {**data, **opts}, f"metacor {opts.get('sm', 'ZCOR')}")
 
 
 @_SETTINGS

@@ -42,7 +42,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::pymeta.MetaWarning",
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-FUN = {"metacont": pymeta.metacont, "metabin": pymeta.metabin}
+FUN = {"metacont": pymeta.metacont, "metabin": pymeta.metabin, "metamean": pymeta.metamean,
+       "metacor": pymeta.metacor}
 
 #: Pooled scalar fields (depend on the studies as a set, not on their order).
 POOLED_SCALARS = ("TE_common", "seTE_common", "lower_common", "upper_common", "pval_common",
@@ -161,7 +162,7 @@ def test_permutation_invariance(fun, data):
 # ---------------------------------------------------------------------------------------
 
 @SETTINGS
-@given(case=cases("metacont", min_k=1), shift=st.floats(-10.0, 10.0))
+@given(case=cases("metacont", sm="MD", min_k=1), shift=st.floats(-10.0, 10.0))
 def test_metacont_location_shift(case, shift):
     """mean.e + c: every TE, TE.common, TE.random and CI shifts by c; SEs, weights,
     heterogeneity unchanged (c is drawn on the scale of the SDs)."""
@@ -193,7 +194,7 @@ def test_metacont_location_shift(case, shift):
 
 
 @SETTINGS
-@given(case=cases("metacont", min_k=1), s=st.floats(1e-2, 1e2))
+@given(case=cases("metacont", sm="MD", min_k=1), s=st.floats(1e-2, 1e2))
 def test_metacont_scale_closed_form(case, s):
     """Means and SDs times s > 0: TE, seTE, TE.common and its CI scale by s; Q, I2
     (method.I2 = "Q"), H and all p-values of the common effect model are unchanged.
@@ -221,7 +222,7 @@ def test_metacont_scale_closed_form(case, s):
 
 
 @SETTINGS
-@given(case=cases("metacont", min_k=2), j=st.integers(-8, 8))
+@given(case=cases("metacont", sm="MD", min_k=2), j=st.integers(-8, 8))
 def test_metacont_scale_reml(case, j):
     """With s = 2^j and metafor's stopping threshold rescaled by s^2, REML runs the same
     iterations on exactly rescaled numbers: tau^2 scales by s^2, tau, TE.random and the
@@ -247,10 +248,61 @@ def test_metacont_pools_like_metagen(case):
     """metacont's pooling is metagen's on its own TE/seTE (R's metacont calls metagen)."""
     d, opts = case
     a = run("metacont", d, opts)
-    gen_opts = {k: v for k, v in opts.items() if k not in ("sm", "pooledvar", "method_ci")}
+    gen_opts = {k: v for k, v in opts.items()
+                if k not in ("sm", "pooledvar", "method_ci", "method_smd", "exact_smd", "sd_glass")}
     g = pymeta.metagen(a.TE, a.seTE, studlab=d["studlab"], **gen_opts)
     for f in POOLED_SCALARS + POOLED_VECTORS + TAU2_FIELDS + ("w_common", "w_random"):
         assert_close(getattr(g, f), getattr(a, f), rtol=0, what=f)
+
+
+@SETTINGS
+@given(case=cases("metamean"))
+def test_metamean_pools_like_metagen(case):
+    """metamean's pooling is metagen's on its own TE/seTE, with the null effect on the
+    analysis scale (log for MLN)."""
+    d, opts = case
+    a = run("metamean", d, opts)
+    gen_opts = {k: v for k, v in opts.items() if k not in ("sm", "method_ci", "null_effect")}
+    ne = opts.get("null_effect", math.nan)
+    with np.errstate(divide="ignore"):
+        ne = math.log(ne) if opts.get("sm") == "MLN" and ne > 0 else (
+            -math.inf if opts.get("sm") == "MLN" and ne == 0 else ne)
+    g = pymeta.metagen(a.TE, a.seTE, studlab=d["studlab"], null_effect=ne, **gen_opts)
+    for f in POOLED_SCALARS + POOLED_VECTORS + TAU2_FIELDS + ("w_common", "w_random"):
+        assert_close(getattr(g, f), getattr(a, f), rtol=0, what=f)
+
+
+@SETTINGS
+@given(case=cases("metacor"))
+def test_metacor_estimates(case):
+    """ZCOR: TE = atanh(cor), seTE = 1/sqrt(n-3); COR: TE = cor; both pool like metagen."""
+    d, opts = case
+    a = run("metacor", d, opts)
+    if opts.get("sm", "ZCOR") == "ZCOR":
+        assert_close(a.TE, np.arctanh(d["cor"]), rtol=1e-12, atol=1e-15, what="TE")
+        assert_close(a.seTE, 1 / np.sqrt(d["n"] - 3), rtol=1e-15, what="seTE")
+    else:
+        assert_close(a.TE, d["cor"], rtol=0, what="TE")
+    gen_opts = {k: v for k, v in opts.items() if k not in ("sm", "null_effect")}
+    g = pymeta.metagen(a.TE, a.seTE, studlab=d["studlab"], **gen_opts)
+    for f in ("TE_common", "seTE_common", "Q", "tau2", "TE_random", "w_common", "w_random"):
+        assert_close(getattr(g, f), getattr(a, f), rtol=0, what=f)
+
+
+@SETTINGS
+@given(case=cases("metacont", sm="SMD"))
+def test_smd_invariant_under_location_and_scale(case):
+    """Hedges' g / Cohen's d / Glass' delta do not change (beyond rounding) when every
+    mean is shifted and every mean and SD multiplied by the same positive number."""
+    d, opts = case
+    a = run("metacont", d, opts)
+    t = {**d, "mean_e": d["mean_e"] * 3.0 + 7.0, "mean_c": d["mean_c"] * 3.0 + 7.0,
+         "sd_e": d["sd_e"] * 3.0, "sd_c": d["sd_c"] * 3.0}
+    b = run("metacont", t, opts)
+    rel = float(np.max(np.abs(np.concatenate([d["mean_e"], d["mean_c"]])))
+                / np.min(np.concatenate([d["sd_e"], d["sd_c"]]))) + 10.0
+    assert_close(b.TE, a.TE, rtol=1e-12 * rel, atol=1e-12 * rel, what="TE")
+    assert_close(b.seTE, a.seTE, rtol=1e-10 * rel, atol=1e-12 * rel, what="seTE")
 
 
 # ---------------------------------------------------------------------------------------

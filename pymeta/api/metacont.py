@@ -1,14 +1,21 @@
 """``metacont``: meta-analysis of continuous outcomes (two groups), R meta 8.5's rules.
 
 Source: R meta 8.5 ``R/metacont.R``. Implemented: sm = "MD" (with ``pooledvar`` and
-study-level ``method.ci`` "z"/"t"); the model options of :func:`pymeta.metagen`.
+study-level ``method.ci`` "z"/"t"), sm = "SMD" (``method.smd`` "Hedges"/"Cohen"/"Glass",
+``exact.smd``, ``sd.glass``) and sm = "ROM" (with ``pooledvar``); the model options of
+:func:`pymeta.metagen`. As in R, options that do not apply to the chosen ``sm`` are
+ignored (``method.ci`` is "z" unless sm = "MD") and reported as R reports them
+(``method.smd``/``sd.glass`` "", ``exact.smd``/``pooledvar`` NA).
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
-from ..effects.continuous import mean_difference
+from ..effects.continuous import mean_difference, ratio_of_means, standardised_mean_difference
+from ..model.intervals import ci
 from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
@@ -19,12 +26,13 @@ __all__ = ["metacont"]
 _LACKING = LACKING_COMMON | frozenset({
     "median_e", "q1_e", "q3_e", "min_e", "max_e", "median_c", "q1_c", "q3_c", "min_c",
     "max_c", "method_mean", "method_sd", "approx_mean_e", "approx_mean_c", "approx_sd_e",
-    "approx_sd_c", "method_smd", "sd_glass", "exact_smd",
+    "approx_sd_c",
 })
 
 
 def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, sm=None,
-             method_ci=None, level=None, pooledvar=None, common=None, random=None,
+             method_ci=None, level=None, pooledvar=None, method_smd=None, sd_glass=None,
+             exact_smd=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
              level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
@@ -39,11 +47,18 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
     reject_unsupported("metacont", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     sm = setchar(sm or DEFAULTS["smcont"], CHOICES["sm_cont"], "sm")
-    if sm != "MD":
-        raise NotImplementedError(f"metacont(): sm = \"{sm}\" is not implemented in pymeta yet.")
+    if sm != "MD":  # R: method.ci <- "z" for SMD and ROM, before checking it
+        method_ci = "z"
     method_ci = setchar(method_ci or DEFAULTS["method_ci_cont"], CHOICES["method_ci_cont"],
                         "method_ci")
     pooledvar = check_logical(DEFAULTS["pooledvar"] if pooledvar is None else pooledvar, "pooledvar")
+    # checked whatever sm is, as in R
+    method_smd = setchar(method_smd or DEFAULTS["method_smd"], CHOICES["method_smd"],
+                         "method_smd")
+    sd_glass = setchar(sd_glass or DEFAULTS["sd_glass"], CHOICES["sd_glass"], "sd_glass")
+    exact_smd = DEFAULTS["exact_smd"] if exact_smd is None else exact_smd
+    if sm == "SMD" and method_smd != "Glass":  # R evaluates `if (exact.smd)` only here
+        exact_smd = check_logical(exact_smd, "exact_smd")
 
     raw = {name: column(v, data, name) for name, v in
            dict(n_e=n_e, mean_e=mean_e, sd_e=sd_e, n_c=n_c, mean_c=mean_c, sd_c=sd_c).items()}
@@ -59,12 +74,20 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
         raise ValueError("No studies to combine in meta-analysis.")
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
 
-    eff = mean_difference(x["n_e"], x["mean_e"], x["sd_e"], x["n_c"], x["mean_c"], x["sd_c"],
-                          pooledvar=pooledvar)
+    data6 = (x["n_e"], x["mean_e"], x["sd_e"], x["n_c"], x["mean_c"], x["sd_c"])
+    if sm == "MD":
+        eff = mean_difference(*data6, pooledvar=pooledvar)
+    elif sm == "SMD":
+        eff = standardised_mean_difference(*data6, method_smd=method_smd, exact_smd=exact_smd,
+                                           sd_glass=sd_glass)
+    else:
+        eff = ratio_of_means(*data6, pooledvar=pooledvar)
     # R meta's warnings, in R's order
     if eff.na_n.any():
         w.warn("Note, studies with non-positive values for n.e and / or n.c get no weight in "
                "meta-analysis.")
+    if sm == "ROM" and eff.na_mean.any():
+        w.warn("Note, studies with negative or zero means get no weight in meta-analysis.")
     if eff.nonpos_sd.any():
         w.warn("Note, studies with non-positive values for sd.e or sd.c get no weight in "
                "meta-analysis.")
@@ -75,6 +98,13 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
     for i in np.flatnonzero(eff.nonpos_sd):
         w.note(f"Study '{labels[i]}': non-positive standard deviation (sd.e = {x['sd_e'][i]:g}, "
                f"sd.c = {x['sd_c'][i]:g}): no weight in the meta-analysis.")
+    if sm == "ROM":
+        with np.errstate(invalid="ignore"):
+            sign = (x["mean_e"] * x["mean_c"] <= 0) & ~eff.na_mean
+        for i in np.flatnonzero(sign & ~eff.na_n):
+            w.note(f"Study '{labels[i]}': means of opposite sign or zero (mean.e = "
+                   f"{x['mean_e'][i]:g}, mean.c = {x['mean_c'][i]:g}); R meta takes the log of "
+                   f"their ratio as it is (estimate {eff.TE[i]:g}).")
     for i in np.flatnonzero(np.isnan(eff.TE) | np.isnan(eff.seTE)):
         if not eff.nonpos_sd[i]:
             w.note(f"Study '{labels[i]}': missing data, not pooled.")
@@ -82,7 +112,25 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
     model = resolve_model(locals())
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None)
+    if method_ci == "t":
+        # R computes the study-level t-CI before the SD rule (section 9): a study with
+        # sd.e or sd.c <= 0 keeps that interval although its seTE is NA
+        st = ci(eff.TE, eff.seTE_pre_sd, level=model.level, df=x["n_e"] + x["n_c"] - 2)
+        fields.update(lower=st.lower, upper=st.upper, statistic=st.statistic, pval=st.p,
+                      df=st.df)
+    # what R reports at the end of metacont ("Unset some variables")
+    if sm == "SMD":
+        pooledvar_out = math.nan
+        if method_smd != "Glass":
+            sd_glass = ""
+        else:
+            exact_smd = math.nan
+    else:
+        pooledvar_out = pooledvar
+        method_smd, sd_glass, exact_smd = "", "", math.nan
     return MetaCont(**fields, n_e=x["n_e"], mean_e=x["mean_e"], sd_e=x["sd_e"], n_c=x["n_c"],
-                    mean_c=x["mean_c"], sd_c=x["sd_c"], pooledvar=pooledvar, method_ci=method_ci,
+                    mean_c=x["mean_c"], sd_c=x["sd_c"], pooledvar=pooledvar_out,
+                    method_smd=method_smd, sd_glass=sd_glass, exact_smd=exact_smd,
+                    method_ci=method_ci,
                     n_e_pooled=float(np.nansum(x["n_e"])), n_c_pooled=float(np.nansum(x["n_c"])),
                     warnings=tuple(w.warnings), notes=tuple(w.notes))

@@ -30,8 +30,8 @@ LACKING_COMMON = frozenset({
 
 #: Tested option values (the grid the parity tests and strategies draw from).
 SUPPORTED = {
-    "method_tau": ("REML",),
-    "method_tau_ci": ("QP", ""),
+    "method_tau": ("REML", "DL", "PM", "ML", "HS", "SJ", "HE", "EB"),
+    "method_tau_ci": ("QP", "BJ", "J", ""),
 }
 
 

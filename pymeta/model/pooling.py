@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import genq
 from . import tau2 as tau2_mod
 from .heterogeneity import Interval, calc_H, calc_Rb, isquared, pval_Q
 from .intervals import ci
@@ -89,6 +90,10 @@ def hetcalc(TE, seTE, opts: ModelOptions) -> dict:
     ci0 = None
     if method_tau_ci == "QP":
         ci0 = tau2_mod.tau2_ci_qprofile(TE, vi, fit.tau2, level=level, control=opts.control)
+    elif method_tau_ci == "BJ":  # GENQ fit with weights 1/seTE^2, then its confint
+        ci0 = genq.tau2_ci_bj(TE, seTE, level=level, control=opts.control)
+    elif method_tau_ci == "J":   # GENQ fit with weights 1/seTE
+        ci0 = genq.tau2_ci_j(TE, seTE, level=level, control=opts.control)
     elif method_tau_ci != "":
         raise NotImplementedError(f"method.tau.ci = '{method_tau_ci}' is not implemented yet")
 
@@ -111,9 +116,9 @@ def hetcalc(TE, seTE, opts: ModelOptions) -> dict:
 
 def _estimate_tau2(TE, vi, method_tau: str, control: dict):
     """metafor ``rma.uni(yi = TE, vi = vi, method = method.tau, control)`` (tau2, se.tau2)."""
-    if method_tau == "REML":
-        return tau2_mod.tau2_reml(TE, vi, control=control or None)
-    raise NotImplementedError(f"method.tau = '{method_tau}' is not implemented yet")
+    if method_tau not in tau2_mod.TAU2_METHODS:
+        raise NotImplementedError(f"method.tau = '{method_tau}' is not implemented yet")
+    return tau2_mod.estimate_tau2(TE, vi, method_tau, control=control or None)
 
 
 def _flatten_het(out: dict) -> dict:

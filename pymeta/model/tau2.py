@@ -666,3 +666,324 @@ def tau2_ci_qprofile(yi, vi, tau2_hat: float, level: float = 0.95,
                   lower_H2=H2_lb, upper_H2=H2_ub, ci_null=ci_null, lb_conv=lb_conv,
                   ub_conv=ub_conv, tau2_min=tmin, tau2_max=tmax,
                   crit_u=crit_u, crit_l=crit_l)
+
+
+# ---------------------------------------------------------------------------
+# the other estimators of rma.uni (metafor 3.8-1, R/rma.uni.r), X = intercept
+# ---------------------------------------------------------------------------
+
+#: The values of ``method`` that :func:`estimate_tau2` implements.
+TAU2_METHODS = ("REML", "DL", "HE", "HS", "SJ", "PM", "ML", "EB")
+
+
+def _ld_sum(x) -> np.longdouble:
+    """Left-to-right sum in 80-bit long double (kept in long double)."""
+    return np.add.accumulate(np.asarray(x, dtype=np.longdouble))[-1]
+
+
+def _r_mean(x: np.ndarray) -> float:
+    """R's ``mean()`` of a double vector (summary.c: long double sum / n, then
+    one refinement pass ``s += sum(x - s) / n``)."""
+    n = np.longdouble(x.size)
+    s = _ld_sum(x) / n
+    if math.isfinite(float(s)):
+        s = s + _ld_sum(x.astype(np.longdouble) - s) / n
+    return float(s)
+
+
+def _r_median(x: np.ndarray) -> float:
+    """R's ``median.default`` (no NAs): middle value, or ``mean()`` of the two."""
+    n = x.size
+    srt = np.sort(x)
+    half = (n + 1) // 2
+    if n % 2 == 1:
+        return float(srt[half - 1])
+    return _r_mean(srt[half - 1:half + 1])
+
+
+def _r_mad(x: np.ndarray) -> float:
+    """R's ``mad(x)`` = 1.4826 * median(|x - median(x)|)."""
+    return 1.4826 * _r_median(np.abs(x - _r_median(x)))
+
+
+def _r_var(x: np.ndarray) -> float:
+    """R's ``var(x)`` (stats cov.c, ``use = "everything"``): two-pass mean in
+    long double, rounded to double, then ``sum((x - m)^2) / (n - 1)`` in long
+    double."""
+    n = x.size
+    xl = x.astype(np.longdouble)
+    tmp = _ld_sum(xl) / np.longdouble(n)
+    if math.isfinite(float(tmp)):
+        tmp = tmp + _ld_sum(xl - tmp) / np.longdouble(n)
+    xm = np.longdouble(float(tmp))
+    d = xl - xm
+    return float(_ld_sum(d * d) / np.longdouble(n - 1))
+
+
+def _colsum_pp(A: np.ndarray, B: np.ndarray) -> float:
+    """``sum(A * B)`` in R: element-wise product, long double sum in
+    column-major order."""
+    return _rsum((A * B).ravel(order="F"))
+
+
+def _setup(yi, vi, control):
+    """rma.uni's preliminaries: inputs, control list and its warnings."""
+    yi, vi = _check_inputs(yi, vi)
+    vi, allvipos = _clean_vi(vi)
+    con = _merge_control(control)
+    user = _norm_control(control)
+    # [c] adaptive tau2.max (only PM uses it), replaced by a user value
+    mad = _r_mad(yi)
+    con["tau2_max"] = max(100.0, 10 * (mad * mad))
+    if user.get("tau2_max") is not None:
+        con["tau2_max"] = float(user["tau2_max"])
+    if con["tau2_min"] < 0 and -con["tau2_min"] > vi.min():
+        con["tau2_min"] = -float(vi.min())
+        warnings.warn("Value of 'tau2.min' constrained to -min(vi).",
+                      MetaforWarning, stacklevel=3)
+    if allvipos:
+        if vi.max() / vi.min() >= 1 / 1e-07:
+            warnings.warn("Ratio of largest to smallest sampling variance extremely "
+                          "large. May not be able to obtain stable results.",
+                          MetaforWarning, stacklevel=3)
+    return yi, vi, allvipos, con
+
+
+def _het_fields(yc: np.ndarray, vi: np.ndarray, k: int, tau2: float,
+                allvipos: bool) -> Tuple[float, float, float, float]:
+    """(QE, vt, I2, H2) of rma.uni's heterogeneity block (i2def "1")."""
+    if not allvipos:
+        return math.nan, math.nan, math.nan, math.nan
+    wfe = 1.0 / vi
+    sfe = _invcalc_int(wfe)
+    Pfe = _p_matrix(wfe, sfe)
+    QE = max(0.0, _quad(yc, Pfe))
+    vt = (k - 1) / _tr(Pfe)
+    return QE, vt, 100 * tau2 / (vt + tau2), tau2 / vt + 1
+
+
+def _fit(yc, vi, k, allvipos, tau2, se, *, it=0, init=math.nan, reset=False) -> Tau2Fit:
+    QE, vt, I2, H2 = _het_fields(yc, vi, k, tau2, allvipos)
+    return Tau2Fit(tau2=tau2, se_tau2=se, iterations=it, converged=True, tau2_init=init,
+                   ll0_reset=reset, k=k, vt=vt, I2=I2, H2=H2, QE=QE)
+
+
+def _finish_tau2(tau2: float, vi: np.ndarray, con: dict) -> float:
+    """``tau2 <- max(con$tau2.min, c(tau2))`` and the marginal-variance check."""
+    tau2 = max(float(con["tau2_min"]), tau2)
+    if not math.isnan(tau2) and np.any(tau2 + vi < 0):
+        raise MetaforError("Some marginal variances are negative.")
+    return tau2
+
+
+def _ml_loglik(yc: np.ndarray, v: np.ndarray, k: int) -> float:
+    """The ML log likelihood of the ``ll0check`` (weights 1/v)."""
+    wi = 1.0 / v
+    s = _invcalc_int(wi)
+    beta = _seqsum(yc * (wi * s))
+    r = yc - beta
+    rss = _rsum(wi * (r * r))
+    return ((((-1.0 / 2.0) * k) * math.log(2.0 * math.pi)
+             - 0.5 * _rsum(_r_log(v))) - 0.5 * rss)
+
+
+def _tau2_dl(yi, vi, allvipos, con, k):
+    if not allvipos:
+        raise MetaforError("DL estimator cannot be used when there are non-positive "
+                           "sampling variances in the data.")
+    yc = _r_center(yi)
+    wi = 1.0 / vi
+    P = _p_matrix(wi, _invcalc_int(wi))
+    rss = _quad(yc, P)
+    trP = _tr(P)
+    tau2 = _finish_tau2((rss - (k - 1)) / trP, vi, con)
+    t = max(tau2, 0.0)
+    se = math.sqrt(1 / (trP * trP) * ((2 * (k - 1) + 4 * t * trP)
+                                      + 2 * (t * t) * _colsum_pp(P, P)))
+    return _fit(yc, vi, k, allvipos, tau2, se)
+
+
+def _tau2_hs(yi, vi, allvipos, con, k):
+    if not allvipos:
+        raise MetaforError("HS estimator cannot be used when there are non-positive "
+                           "sampling variances in the data.")
+    yc = _r_center(yi)
+    wi = 1.0 / vi
+    P = _p_matrix(wi, _invcalc_int(wi))
+    rss = _quad(yc, P)
+    sw = _rsum(wi)
+    tau2 = _finish_tau2((rss - k) / sw, vi, con)
+    t = max(tau2, 0.0)
+    se = math.sqrt(1 / (sw * sw) * ((2 * (k - 1) + 4 * t * _tr(P))
+                                    + 2 * (t * t) * _colsum_pp(P, P)))
+    return _fit(yc, vi, k, allvipos, tau2, se)
+
+
+def _tau2_he(yi, vi, allvipos, con, k):
+    yc = _r_center(yi)
+    s = _invcalc_int(np.ones(k))
+    P = np.full((k, k), -s)
+    idx = np.arange(k)
+    P[idx, idx] = 1.0 - s
+    rss = _quad(yc, P)
+    PV = P * vi[None, :]                      # P %*% diag(vi): exact products
+    trPV = _tr(PV)
+    tau2 = _finish_tau2((rss - trPV) / (k - 1), vi, con)
+    t = max(tau2, 0.0)
+    se = math.sqrt(1 / ((k - 1) * (k - 1)) * ((2 * _colsum_pp(PV, PV.T) + 4 * t * trPV)
+                                              + 2 * (t * t) * (k - 1)))
+    return _fit(yc, vi, k, allvipos, tau2, se)
+
+
+def _tau2_sj(yi, vi, allvipos, con, k):
+    yc = _r_center(yi)
+    if con["tau2_init"] is None:
+        tau2_0 = _r_var(yc) * (k - 1) / k
+    else:
+        tau2_0 = float(con["tau2_init"])
+    wi = 1.0 / (vi + tau2_0)
+    P = _p_matrix(wi, _invcalc_int(wi))
+    rss = _quad(yc, P)
+    PV = P * vi[None, :]
+    tau2 = _finish_tau2(tau2_0 * rss / (k - 1), vi, con)
+    t = max(tau2, 0.0)
+    se = math.sqrt((tau2_0 * tau2_0) / ((k - 1) * (k - 1))
+                   * ((2 * _colsum_pp(PV, PV.T) + 4 * t * _colsum_pp(PV, P))
+                      + 2 * (t * t) * _colsum_pp(P, P)))
+    return _fit(yc, vi, k, allvipos, tau2, se, init=tau2_0)
+
+
+def _se_pm_eb(vi: np.ndarray, tau2: float, k: int) -> float:
+    """``sqrt(2*k^2/(k-p) / sum(wi)^2)`` with wi = 1/(vi + tau2)."""
+    sw = _rsum(1.0 / (vi + tau2))
+    return math.sqrt(2 * (k * k) / (k - 1) / (sw * sw))
+
+
+def _tau2_pm(yi, vi, allvipos, con, k):
+    if not allvipos:
+        raise MetaforError("PM estimator cannot be used when there are non-positive "
+                           "sampling variances in the data.")
+    yc = _r_center(yi)
+    target = k - 1
+    tmin, tmax = float(con["tau2_min"]), float(con["tau2_max"])
+    if _qe(yc, vi, tmin) < target:
+        tau2 = tmin
+    elif _qe(yc, vi, tmax) > target:
+        raise MetaforError("Value of 'tau2.max' too low. Try increasing 'tau2.max' or "
+                           "switch to another 'method'.")
+    else:
+        try:
+            tau2 = uniroot(lambda t: _qe(yc, vi, t) - target, tmin, tmax,
+                           tol=float(con["tol"]), maxiter=int(con["maxiter"])).root
+        except (ValueError, MetaforError):
+            raise MetaforError("Error in iterative search for tau2 using uniroot().")
+    tau2 = _finish_tau2(tau2, vi, con)
+    return _fit(yc, vi, k, allvipos, tau2, _se_pm_eb(vi, tau2, k))
+
+
+def _tau2_fisher(yi, vi, allvipos, con, k, method):
+    """ML and EB: Fisher scoring from the (untruncated) HE value as rma.uni does."""
+    yc = _r_center(yi)
+    tau2_min = float(con["tau2_min"])
+    threshold = float(con["threshold"])
+    if con["tau2_init"] is None:
+        tau2 = max(0.0, _tau2_he_raw(yi, vi, truncate=False), tau2_min)
+    else:
+        tau2 = float(con["tau2_init"])
+    tau2_init = tau2
+    change = threshold + 1.0
+    it = 0
+    conv = True
+    while change > threshold:
+        it += 1
+        old2 = tau2
+        wi = _weights(vi, tau2)
+        s = _invcalc_int(wi)
+        P = _p_matrix(wi, s)
+        if method == "ML":
+            PP = _matmul_ref(P, P)
+            adj = (_quad(yc, PP) - _rsum(wi)) / _rsum(wi * wi)
+        else:  # EB
+            adj = (_quad(yc, P) * k / (k - 1) - k) / _rsum(wi)
+        adj = adj * float(con["stepadj"])
+        if math.isnan(adj):
+            adj = 0.0
+        while tau2 + adj < tau2_min:
+            if adj == 0.0:
+                raise MetaforError("Step halving cannot reach tau2.min "
+                                   "(starting value below tau2.min).")
+            adj = adj / 2
+        tau2 = tau2 + adj
+        change = abs(old2 - tau2)
+        if it > con["maxiter"]:
+            conv = False
+            break
+    if not conv:
+        raise FisherScoringError("Fisher scoring algorithm did not converge. "
+                                 "See 'help(rma)' for possible remedies.")
+    reset = False
+    if method == "ML" and con["ll0check"] and allvipos:
+        ll0 = _ml_loglik(yc, vi, k)
+        _weights(vi, tau2)
+        ll = _ml_loglik(yc, vi + tau2, k)
+        if ll0 - ll > con["tol"] and tau2 > threshold:
+            warnings.warn("Fisher scoring algorithm may have gotten stuck at a local "
+                          "maximum.\nSetting tau^2 = 0. Check the profile likelihood "
+                          "plot with profile().", MetaforWarning, stacklevel=3)
+            tau2 = 0.0
+            reset = True
+    wi = _weights(vi, tau2)
+    tau2 = _finish_tau2(tau2, vi, con)
+    if method == "ML":
+        se = math.sqrt(2 / _rsum(wi * wi))
+    else:
+        se = _se_pm_eb(vi, tau2, k)
+    return _fit(yc, vi, k, allvipos, tau2, se, it=it, init=tau2_init, reset=reset)
+
+
+def estimate_tau2(yi, vi, method: str = "REML", control: Optional[Mapping] = None) -> Tau2Fit:
+    """tau^2 of ``rma.uni(yi, vi, method = method, control = control)``, metafor 3.8-1.
+
+    ``method`` is one of :data:`TAU2_METHODS`; every estimator follows its
+    block of R/rma.uni.r operation by operation, with rma.uni's default
+    controls unless ``control`` (metafor's names) says otherwise:
+
+    * DL: ``(Q - (k-1)) / tr(P)`` with weights 1/vi, truncated at tau2.min (0);
+    * HE: ``(RSS - tr(PV)) / (k-1)`` with unit weights;
+    * HS: ``(Q - k) / sum(1/vi)``;
+    * SJ: one step from ``tau2.0 = var(yi) (k-1)/k`` (or ``tau2.init``):
+      ``tau2.0 * Q(tau2.0) / (k-1)`` (metafor 3.8-1's SJ does not iterate);
+    * PM: root of ``Q(tau2) = k-1`` by ``uniroot`` on [tau2.min, tau2.max]
+      (tau2.max = max(100, 10 mad(yi)^2)), tol eps^0.25, maxiter 100; tau2.min
+      when ``Q(tau2.min) < k-1``; an error when ``Q(tau2.max) > k-1``;
+    * ML, EB: Fisher scoring from ``max(0, HE, tau2.min)`` (threshold 1e-5,
+      maxiter 100, step halving), ML with the ``ll0check``;
+    * REML: :func:`tau2_reml`.
+
+    The standard errors are metafor's formulas for each method, ``I2``,
+    ``H2``, ``vt`` and ``QE`` those of the fitted object.
+    """
+    if method == "REML":
+        return tau2_reml(yi, vi, control)
+    if method not in TAU2_METHODS:
+        raise NotImplementedError(f"method = '{method}' is not implemented")
+    yi, vi, allvipos, con = _setup(yi, vi, control)
+    k = yi.size
+    if k == 1:
+        tau2 = max(float(con["tau2_min"]), 0.0)
+        fin = allvipos
+        return Tau2Fit(tau2=tau2, se_tau2=math.nan, iterations=0, converged=True,
+                       tau2_init=math.nan, ll0_reset=False, k=1,
+                       vt=0.0 if fin else math.nan, I2=0.0 if fin else math.nan,
+                       H2=1.0 if fin else math.nan, QE=0.0 if fin else math.nan)
+    if method == "DL":
+        return _tau2_dl(yi, vi, allvipos, con, k)
+    if method == "HE":
+        return _tau2_he(yi, vi, allvipos, con, k)
+    if method == "HS":
+        return _tau2_hs(yi, vi, allvipos, con, k)
+    if method == "SJ":
+        return _tau2_sj(yi, vi, allvipos, con, k)
+    if method == "PM":
+        return _tau2_pm(yi, vi, allvipos, con, k)
+    return _tau2_fisher(yi, vi, allvipos, con, k, method)

@@ -220,7 +220,8 @@ def run_pymeta(fun: str, args: dict):
 def _result_class(fun: str):
     from .. import result
     return {"metacont": result.MetaCont, "metabin": result.MetaBin,
-            "metagen": result.MetaGen}[fun]
+            "metagen": result.MetaGen, "metamean": result.MetaMean,
+            "metacor": result.MetaCor}[fun]
 
 
 def _record(case: Case, out: dict, fields) -> dict:
@@ -264,7 +265,8 @@ def _with_date(text_without_date: dict, old_path: Path) -> str:
 
 #: The randomised corpus: cases per function (drawn from the declared grid), its seed and
 #: the largest k (kept small so that the files stay small).
-RANDOM_CORPUS = {"metagen": 700, "metacont": 700, "metabin": 700}
+RANDOM_CORPUS = {"metagen": 700, "metacont": 700, "metabin": 700, "metamean": 400,
+                 "metacor": 400}
 RANDOM_SEED = 20261125
 RANDOM_MAX_K = 10
 

@@ -40,7 +40,8 @@ R_BASE_WARNINGS = ("NaNs produced",)
 def _result_class(fun: str):
     from .. import result
     return {"metagen": result.MetaGen, "metacont": result.MetaCont,
-            "metabin": result.MetaBin}[fun]
+            "metabin": result.MetaBin, "metamean": result.MetaMean,
+            "metacor": result.MetaCor}[fun]
 
 
 def draw_cases(fun: str, n: int, seed: int, max_k: int = 30) -> list:

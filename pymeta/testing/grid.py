@@ -33,9 +33,12 @@ GRID = MappingProxyType({
         **MODEL_GRID,
     }),
     "metacont": MappingProxyType({
-        "sm": ("MD",),
+        "sm": ("MD", "SMD", "ROM"),
         "pooledvar": (False, True),
         "method_ci": ("z", "t"),
+        "method_smd": ("Hedges", "Cohen", "Glass"),
+        "exact_smd": (None, True, False),     # None: R's default (TRUE in meta 8.x)
+        "sd_glass": ("control", "experimental"),
         **MODEL_GRID,
     }),
     "metabin": MappingProxyType({
@@ -47,6 +50,17 @@ GRID = MappingProxyType({
         "MH_exact": (False, True),
         "RR_Cochrane": (False, True),
         **{k: v for k, v in MODEL_GRID.items() if k != "method_common_ci"},
+    }),
+    "metamean": MappingProxyType({
+        "sm": ("MRAW", "MLN"),
+        "method_ci": ("z", "t"),
+        "null_effect": (None, 0.0, 2.0),      # None: R's default (NA, no test)
+        **MODEL_GRID,
+    }),
+    "metacor": MappingProxyType({
+        "sm": ("ZCOR", "COR"),
+        "null_effect": (0.0, 0.3, -0.5),
+        **MODEL_GRID,
     }),
 })
 

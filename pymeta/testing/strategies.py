@@ -13,7 +13,8 @@ two-arm continuous or binary data sets from them::
         res = pymeta.metabin(**data, **options)
 
 Every data set is a ``dict`` whose keys are the argument names of
-:func:`pymeta.metacont` / :func:`pymeta.metabin` (numpy float arrays, plus ``studlab``, a
+:func:`pymeta.metacont` / :func:`pymeta.metabin` / :func:`pymeta.metagen` /
+:func:`pymeta.metamean` / :func:`pymeta.metacor` (numpy float arrays, plus ``studlab``, a
 list of unique strings), so it can be passed on with ``**data``.
 
 The data are *valid* (positive SDs, 0 <= events <= n, n >= 1) but deliberately awkward:
@@ -36,7 +37,8 @@ from hypothesis import strategies as st
 
 from .grid import GRID
 
-__all__ = ["cont_data", "bin_data", "gen_data", "options", "cases", "study_count", "study_labels"]
+__all__ = ["cont_data", "bin_data", "gen_data", "mean_data", "cor_data", "options", "cases",
+           "study_count", "study_labels"]
 
 #: Between-study SD as a multiple of the median within-study SE: none .. extreme.
 _HETEROGENEITY = (0.0, 0.0, 0.1, 0.5, 1.0, 3.0, 10.0, 100.0)
@@ -72,7 +74,7 @@ def _unit_normal() -> st.SearchStrategy[float]:
 
 
 @st.composite
-def cont_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
+def cont_data(draw, min_k: int = 1, max_k: int = 30, positive: bool = False) -> dict:
     """Continuous two-arm data: ``n_e, mean_e, sd_e, n_c, mean_c, sd_c`` and ``studlab``.
 
     Sizes are integers (2..500, sometimes 10^4..10^5); means and SDs share a scale factor
@@ -80,12 +82,20 @@ def cont_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
     ``mu + tau * u_i`` with ``tau`` from zero to 100 times the typical within-study SE,
     and the observed mean difference adds sampling noise ``se_i * z_i`` (sometimes
     shrunk, or switched off so that every study has the same estimate).
+
+    With ``positive`` (a positive measurement, as for the ratio of means, sm = "ROM")
+    every mean is > 0: control means are 3 to 100 times the scale, and the log ratio of
+    means is ``mu + tau * u_i + noise * se_i * z_i`` on the log scale (|log ratio| <= 10).
     """
     k = draw(study_count(min_k, max_k))
     scale = 10.0 ** draw(st.floats(-3.0, 3.0))
     sd_base = scale * 10.0 ** draw(st.floats(-1.0, 1.0))
-    level_c = scale * draw(st.floats(-10.0, 10.0))
-    mu = scale * draw(st.floats(-2.0, 2.0))
+    if positive:
+        level_c = scale * 10.0 ** draw(st.floats(0.5, 2.0))
+        mu = draw(st.floats(-1.0, 1.0))          # log ratio of means
+    else:
+        level_c = scale * draw(st.floats(-10.0, 10.0))
+        mu = scale * draw(st.floats(-2.0, 2.0))
     het = draw(st.sampled_from(_HETEROGENEITY))
     noise = draw(st.sampled_from(_NOISE))
     rounding = draw(st.sampled_from((None, None, 2, 1)))   # reported decimals (on scale)
@@ -95,13 +105,21 @@ def cont_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
     rows = draw(st.lists(study, min_size=k, max_size=k))
     n_e, n_c, f_e, f_c, u, z, zc = (np.array(c, dtype=float) for c in zip(*rows))
     sd_e, sd_c = sd_base * f_e, sd_base * f_c
-    se = np.sqrt(sd_e ** 2 / n_e + sd_c ** 2 / n_c)
-    tau = het * float(np.median(se))
-    mean_c = level_c + 0.1 * sd_base * zc
-    mean_e = mean_c + mu + tau * u + noise * se * z
+    if positive:
+        mean_c = level_c * np.exp(0.1 * sd_base / level_c * zc)
+        se = np.sqrt(sd_e ** 2 / (n_e * mean_c ** 2) + sd_c ** 2 / (n_c * mean_c ** 2))
+        tau = het * float(np.median(se))
+        mean_e = mean_c * np.exp(np.clip(mu + tau * u + noise * se * z, -10.0, 10.0))
+    else:
+        se = np.sqrt(sd_e ** 2 / n_e + sd_c ** 2 / n_c)
+        tau = het * float(np.median(se))
+        mean_c = level_c + 0.1 * sd_base * zc
+        mean_e = mean_c + mu + tau * u + noise * se * z
     if rounding is not None:
         unit = 10.0 ** (math.floor(math.log10(scale)) - rounding)
         mean_e, mean_c = np.round(mean_e / unit) * unit, np.round(mean_c / unit) * unit
+        if positive:
+            mean_e, mean_c = np.maximum(mean_e, unit), np.maximum(mean_c, unit)
         sd_e = np.maximum(np.round(sd_e / unit), 1.0) * unit
         sd_c = np.maximum(np.round(sd_c / unit), 1.0) * unit
     return dict(n_e=n_e, mean_e=mean_e, sd_e=sd_e, n_c=n_c, mean_c=mean_c, sd_c=sd_c,
@@ -154,7 +172,7 @@ def bin_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
 
 
 def options(fun: str) -> st.SearchStrategy[dict]:
-    """Options for ``fun`` ("metacont" / "metabin") from :data:`pymeta.testing.grid.GRID`.
+    """Options for ``fun`` (a key of :data:`pymeta.testing.grid.GRID`) from the grid.
 
     One value per option, independently; options whose drawn value is ``None`` (meaning
     "not passed, R's default") are left out of the dict. Shrinks towards R's defaults
@@ -190,11 +208,82 @@ def gen_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
     return dict(TE=TE, seTE=seTE, studlab=draw(study_labels(k)))
 
 
-_DATA = {"metacont": cont_data, "metabin": bin_data, "metagen": gen_data}
+@st.composite
+def mean_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
+    """Single-group data: ``n, mean, sd`` and ``studlab`` (for :func:`pymeta.metamean`).
+
+    A positive measurement (means > 0, so that log means exist): the typical mean is
+    drawn from 1e-3..1e3, coefficients of variation from 0.03 to 3 (means close to zero
+    relative to their SD included); study means are ``level * exp(tau * u_i + noise *
+    cv_i / sqrt(n_i) * z_i)`` with ``tau`` (log scale) from none to large. Sizes 2..500,
+    sometimes 10^4..10^5. Values are sometimes rounded to the reported decimals (never
+    to zero).
+    """
+    k = draw(study_count(min_k, max_k))
+    level = 10.0 ** draw(st.floats(-3.0, 3.0))
+    cv_base = 10.0 ** draw(st.floats(-1.5, 0.5))
+    tau = draw(st.sampled_from((0.0, 0.0, 0.01, 0.1, 0.5, 1.0, 2.0)))
+    noise = draw(st.sampled_from(_NOISE))
+    rounding = draw(st.sampled_from((None, None, 2, 1)))
+    study = st.tuples(_sample_size(), st.floats(0.25, 4.0), _unit_normal(), _unit_normal())
+    rows = draw(st.lists(study, min_size=k, max_size=k))
+    n, f, u, z = (np.array(c, dtype=float) for c in zip(*rows))
+    cv = cv_base * f
+    mean = level * np.exp(tau * u + noise * cv / np.sqrt(n) * z)
+    sd = cv * level
+    if rounding is not None:
+        unit = 10.0 ** (math.floor(math.log10(level)) - rounding)
+        mean = np.maximum(np.round(mean / unit), 1.0) * unit
+        sd = np.maximum(np.round(sd / unit), 1.0) * unit
+    return dict(n=n, mean=mean, sd=sd, studlab=draw(study_labels(k)))
 
 
-def cases(fun: str, min_k: int = 1, max_k: int = 30) -> st.SearchStrategy[tuple]:
-    """``(data, options)`` pairs for ``fun``: call ``getattr(pymeta, fun)(**data, **options)``."""
+@st.composite
+def cor_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
+    """Correlation data: ``cor, n`` and ``studlab`` (for :func:`pymeta.metacor`).
+
+    Correlations strictly inside (-1, 1), from none to near +-1 (|cor| up to 0.9999):
+    Fisher-z study values are ``mu + tau * u_i + noise * z_i / sqrt(n_i - 3)`` (|z| <=
+    5), with the mean correlation drawn over (-0.99, 0.99) or at +-0.999, and ``tau``
+    from none to large. Sizes ``n >= 4`` (4..500, sometimes 10^4..10^5), so that the
+    Fisher-z standard error ``1 / sqrt(n - 3)`` exists. Correlations are sometimes
+    rounded to 2 or 3 decimals, as published (kept off +-1).
+    """
+    k = draw(study_count(min_k, max_k))
+    rho = draw(st.one_of(st.floats(-0.99, 0.99), st.sampled_from((0.0, 0.999, -0.999))))
+    mu = math.atanh(rho)
+    tau = draw(st.sampled_from((0.0, 0.0, 0.05, 0.2, 0.5, 1.0)))
+    noise = draw(st.sampled_from(_NOISE))
+    rounding = draw(st.sampled_from((None, None, 2, 3)))
+    size = st.one_of(st.integers(4, 500), st.integers(4, 40), st.integers(10_000, 100_000))
+    rows = draw(st.lists(st.tuples(size, _unit_normal(), _unit_normal()),
+                         min_size=k, max_size=k))
+    n, u, z = (np.array(c, dtype=float) for c in zip(*rows))
+    zi = np.clip(mu + tau * u + noise * z / np.sqrt(n - 3), -5.0, 5.0)
+    cor = np.tanh(zi)
+    if rounding is not None:
+        unit = 10.0 ** -rounding
+        cor = np.clip(np.round(cor / unit) * unit, -1 + unit, 1 - unit)
+    return dict(cor=cor, n=n, studlab=draw(study_labels(k)))
+
+
+_DATA = {"metacont": cont_data, "metabin": bin_data, "metagen": gen_data,
+         "metamean": mean_data, "metacor": cor_data}
+
+
+def cases(fun: str, min_k: int = 1, max_k: int = 30, **fixed) -> st.SearchStrategy[tuple]:
+    """``(data, options)`` pairs for ``fun``: call ``getattr(pymeta, fun)(**data, **options)``.
+
+    ``fixed`` options (e.g. ``sm="ROM"``) replace the grid's draw for that option. For
+    metacont the data depend on ``sm``: the ratio of means gets positive means
+    (``cont_data(positive=True)``), as measured quantities whose ratio is taken are.
+    """
     if fun not in _DATA:
         raise ValueError(f"no data strategy for {fun!r} (have: {', '.join(_DATA)})")
-    return st.tuples(_DATA[fun](min_k, max_k), options(fun))
+    opts = options(fun)
+    if fixed:
+        opts = opts.map(lambda o: {**o, **fixed})
+    if fun == "metacont":
+        return opts.flatmap(lambda o: st.tuples(
+            cont_data(min_k, max_k, positive=o.get("sm") == "ROM"), st.just(o)))
+    return st.tuples(_DATA[fun](min_k, max_k), opts)

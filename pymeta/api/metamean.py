@@ -1,0 +1,127 @@
+"""``metamean``: meta-analysis of single means, R meta 8.5's rules.
+
+Source: R meta 8.5 ``R/metamean.R``. Implemented: sm = "MRAW" (raw means, with
+study-level ``method.ci`` "z"/"t") and sm = "MLN" (log means); ``null.effect``; the model
+options of :func:`pymeta.metagen`. As in R, ``null.effect`` defaults to NA, in which case
+the study-level and pooled test statistics and p-values are NA (R even shortens the
+study-level ``statistic`` and ``pval`` to a single NA); for sm = "MLN" the null effect is
+given on the mean scale and tested on the log scale. ``method.ci`` is "z" unless
+sm = "MRAW", as in R.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..defaults import CHOICES, DEFAULTS
+from ..effects.mean import log_mean, raw_mean
+from ..model.intervals import ci
+from ..model.rmath import rlog
+from ..result import MetaMean
+from ._args import (Warn, check_length, check_logical, column, numeric,
+                    reject_unsupported, setchar, studlabs)
+from .metagen import LACKING_COMMON, fit_generic, resolve_model
+
+__all__ = ["metamean"]
+
+_LACKING = LACKING_COMMON | frozenset({
+    "median", "q1", "q3", "min", "max", "method_mean", "method_sd", "approx_mean",
+    "approx_sd",
+})
+
+
+def _null_effect(value) -> float:
+    """meta's ``chknumeric(null.effect, length = 1)`` (NA allowed)."""
+    if value is None:
+        return math.nan
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                      np.floating)):
+        raise ValueError("Argument 'null.effect' must be a numeric of length 1.")
+    return float(value)
+
+
+def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, level=None,
+             common=None, random=None, prediction=None, method_tau=None, method_tau_ci=None,
+             method_I2=None, level_ma=None, method_common_ci=None, method_random_ci=None,
+             adhoc_hakn_ci=None, level_predict=None, method_predict=None, adhoc_hakn_pi=None,
+             level_hetstat=None, null_effect=None, backtransf=None, control=None, warn=None,
+             **r_only) -> MetaMean:
+    """Meta-analysis of single means (R meta ``metamean``), R's defaults throughout.
+
+    ``n``, ``mean``, ``sd`` and ``studlab`` are vectors or, with ``data``, column names
+    (like R's ``data=``). ``null_effect`` (default NA, i.e. no test) is on the scale of
+    the means. As in R, missing values are allowed (the study stays in the output and is
+    left out of pooling) and non-positive standard deviations get no weight, with R's
+    warning; non-numeric values raise ValueError naming the study.
+    """
+    reject_unsupported("metamean", r_only, _LACKING)
+    w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    null_effect = _null_effect(null_effect)
+    sm = setchar(sm or DEFAULTS["smmean"], CHOICES["sm_mean"], "sm")
+    if sm != "MRAW":  # R: method.ci <- "z" for MLN, before checking it
+        method_ci = "z"
+    method_ci = setchar(method_ci or DEFAULTS["method_ci_cont"], CHOICES["method_ci_cont"],
+                        "method_ci")
+    backtransf = check_logical(DEFAULTS["backtransf"] if backtransf is None else backtransf,
+                               "backtransf")
+
+    raw = {name: column(v, data, name) for name, v in dict(n=n, mean=mean, sd=sd).items()}
+    if raw["n"] is None:
+        raise ValueError("Argument 'n' is NULL.")
+    if raw["mean"] is None:
+        raise ValueError("Provide either argument 'mean' or 'median'.")
+    if raw["sd"] is None:
+        raise ValueError("Provide either argument 'sd' and arguments 'q1' & 'q3' or "
+                         "'min & 'max'.")
+    labels_raw = column(studlab, data, "studlab")
+    k_all = len(np.atleast_1d(np.asarray(raw["n"], dtype=object)))
+    labels = studlabs(labels_raw, k_all)
+    check_length("n", k_all, **{k: np.atleast_1d(np.asarray(v, dtype=object))
+                                for k, v in raw.items() if k != "n"},
+                 studlab=None if labels_raw is None else labels)
+    if k_all == 0:
+        raise ValueError("No studies to combine in meta-analysis.")
+    x = {name: numeric(v, name, labels) for name, v in raw.items()}
+
+    eff = (raw_mean if sm == "MRAW" else log_mean)(x["n"], x["mean"], x["sd"])
+    # R meta's warnings, in R's order
+    if eff.na_n.any():
+        w.warn("Studies with non-positive sample size get no weight in meta-analysis.")
+    if sm == "MLN" and eff.na_mean.any():
+        w.warn("Studies with negative or zero mean get no weight in meta-analysis.")
+    if eff.nonpos_sd.any():
+        w.warn("Studies with non-positive standard deviation get no weight in meta-analysis.")
+    for i in np.flatnonzero(eff.nonpos_n):
+        w.note(f"Study '{labels[i]}': non-positive sample size (n = {x['n'][i]:g}); R meta "
+               f"does not exclude it, its standard error is {eff.seTE[i]:g} as in R.")
+    if sm == "MLN":
+        for i in np.flatnonzero(eff.nonpos_mean & ~eff.na_n):
+            w.note(f"Study '{labels[i]}': non-positive mean ({x['mean'][i]:g}); R meta takes "
+                   f"its log as it is (estimate {eff.TE[i]:g}).")
+    for i in np.flatnonzero(eff.nonpos_sd):
+        w.note(f"Study '{labels[i]}': non-positive standard deviation (sd = {x['sd'][i]:g}): "
+               "no weight in the meta-analysis.")
+    for i in np.flatnonzero(np.isnan(eff.TE) | np.isnan(eff.seTE)):
+        if not eff.nonpos_sd[i]:
+            w.note(f"Study '{labels[i]}': missing data, not pooled.")
+
+    with np.errstate(all="ignore"):
+        transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
+    model = resolve_model(locals(), null_effect=transf_null)
+    fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
+                         study_df=(x["n"] - 1) if method_ci == "t" else None,
+                         backtransf=backtransf)
+    fields["null_effect"] = null_effect
+    if method_ci == "t":
+        # R computes the study-level t-CI before the SD rule: a study with sd <= 0 keeps
+        # its interval (of the SE computed from that sd) although its seTE is NA
+        st = ci(eff.TE, eff.seTE_pre_sd, level=model.level, df=x["n"] - 1,
+                null_effect=null_effect)
+        fields.update(lower=st.lower, upper=st.upper, statistic=st.statistic, pval=st.p,
+                      df=st.df)
+    if math.isnan(null_effect):  # R: res$statistic <- NA; res$pval <- NA (length 1)
+        fields["statistic"] = np.full(1, math.nan)
+        fields["pval"] = np.full(1, math.nan)
+    return MetaMean(**fields, n=x["n"], mean=x["mean"], sd=x["sd"], method_ci=method_ci,
+                    warnings=tuple(w.warnings), notes=tuple(w.notes))
