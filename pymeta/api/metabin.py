@@ -87,7 +87,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
                "combination with DerSimonian-Laird estimator.")
         Q_Cochrane = False
 
-    model = resolve_model(locals())
+    model = resolve_model(locals(), warn=w)
     if method != "Inverse" and model.opts.method_common_ci == "IVhet":
         if method_common_ci is not None:
             w.warn("Argument 'method.common.ci = \"IVhet\"' only available if 'method = "

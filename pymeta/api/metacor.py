@@ -100,7 +100,7 @@ def metacor(cor, n, studlab=None, data=None, *, sm=None, level=None, common=None
         w.note(f"Study '{labels[i]}': infinite estimate or standard error (cor = "
                f"{x['cor'][i]:g}, n = {x['n'][i]:g}), as in R.")
 
-    model = resolve_model(locals(), null_effect=transf_null)
+    model = resolve_model(locals(), null_effect=transf_null, warn=w)
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          backtransf=backtransf)
     fields["null_effect"] = null_effect

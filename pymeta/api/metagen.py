@@ -74,15 +74,30 @@ def model_options(*, method_tau, method_tau_ci, method_I2, method_common_ci, met
         null_effect=float(null_effect), control=control)
 
 
-def _resolve_predict(method_tau: str, method_predict, prediction):
-    """meta's ``prediction = gs("prediction") | !missing(method.predict)`` and the KR rule."""
+def _resolve_predict(method_tau: str, tau_missing: bool, method_predict, prediction,
+                     warn: Warn | None):
+    """meta's ``prediction = gs("prediction") | !missing(method.predict)`` and the KR rule
+    (meta 8.5 ``set_method_tau`` / ``set_method_predict``: KR prediction intervals need REML).
+
+    Returns ``(method_tau, method_predict, prediction)``.
+    """
     missing = method_predict is None
     mp = DEFAULTS["method_predict"] if missing else method_predict
     pred = DEFAULTS["prediction"] or not missing if prediction is None else prediction
     mp_t = (mp,) if isinstance(mp, str) else tuple(mp)
-    if method_tau != "REML":
+    mp_t = tuple(setchar(m, CHOICES["method_predict"], "method_predict") for m in mp_t)
+    if method_tau != "REML" and "KR" in mp_t and tau_missing and not missing:
+        if warn is not None:
+            warn.warn("Argument 'method.tau' set to \"REML\" as 'method.predict' = \"KR\".")
+        method_tau = "REML"
+    any_kr, any_kr_pr = "KR" in mp_t, "KR-PR" in mp_t
+    if method_tau != "REML" and (any_kr or any_kr_pr):
+        if not tau_missing and not missing and warn is not None:
+            which = " / ".join(x for x, y in (('"KR"', any_kr), ('"KR-PR"', any_kr_pr)) if y)
+            warn.warn(f"Argument 'method.predict' set to \"V\" instead of {which} as "
+                      "'method.tau' != \"REML\".")
         mp_t = tuple("V" if m in ("KR", "KR-PR") else m for m in mp_t)
-    return mp_t, check_logical(pred, "prediction")
+    return method_tau, mp_t, check_logical(pred, "prediction")
 
 
 #: The model arguments every meta function takes (pymeta names).
@@ -102,7 +117,7 @@ class Model:
     prediction: bool
 
 
-def resolve_model(args: dict, null_effect: float = 0.0) -> Model:
+def resolve_model(args: dict, null_effect: float = 0.0, warn: Warn | None = None) -> Model:
     """Apply R meta's defaults to the model arguments (``None`` = not given) and check them.
 
     ``args`` holds the caller's values of :data:`MODEL_ARGS` (e.g. from ``locals()``).
@@ -113,7 +128,8 @@ def resolve_model(args: dict, null_effect: float = 0.0) -> Model:
         return DEFAULTS[name] if a[name] is None else a[name]
 
     method_tau = setchar(dflt("method_tau"), CHOICES["method_tau"], "method_tau")
-    mp, pred = _resolve_predict(method_tau, a["method_predict"], a["prediction"])
+    method_tau, mp, pred = _resolve_predict(method_tau, a["method_tau"] is None,
+                                            a["method_predict"], a["prediction"], warn)
     opts = model_options(
         method_tau=method_tau, method_tau_ci=a["method_tau_ci"],
         method_I2=dflt("method_I2"), method_common_ci=dflt("method_common_ci"),
@@ -194,7 +210,7 @@ def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, comm
     check_length("TE", TE.size, seTE=seTE, studlab=None if labels_raw is None else labels)
     if TE.size == 0:
         raise ValueError("No studies to combine in meta-analysis.")
-    model = resolve_model(locals(), null_effect=float(null_effect))
+    model = resolve_model(locals(), null_effect=float(null_effect), warn=w)
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w,
                          backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf)
     return MetaGen(**fields, warnings=tuple(w.warnings), notes=tuple(w.notes))

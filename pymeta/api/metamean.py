@@ -108,7 +108,7 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
 
     with np.errstate(all="ignore"):
         transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
-    model = resolve_model(locals(), null_effect=transf_null)
+    model = resolve_model(locals(), null_effect=transf_null, warn=w)
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n"] - 1) if method_ci == "t" else None,
                          backtransf=backtransf)

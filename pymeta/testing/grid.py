@@ -14,8 +14,8 @@ __all__ = ["GRID", "MODEL_GRID", "cells"]
 
 #: Model options shared by every function (metagen's tail).
 MODEL_GRID = MappingProxyType({
-    "method_tau": ("REML",),
-    "method_tau_ci": (None, "QP"),
+    "method_tau": ("REML", "DL", "PM", "ML", "HS", "SJ", "HE", "EB"),
+    "method_tau_ci": (None, "QP", "BJ", "J", ""),
     "method_I2": ("Q", "tau2"),
     "method_common_ci": ("classic", "IVhet"),
     "method_random_ci": ("classic", "HK", "KR"),
