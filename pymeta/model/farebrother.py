@@ -53,7 +53,9 @@ def _pnorm(x: float) -> float:
     return float(nmath.pnorm(x, True, False))   # pnorm(x, 0, 1): (x - 0)/1 == x
 
 
-_BLOCK = 32
+_BLOCK = 32     # steps per sub-block
+_BIG = 512      # steps per big block
+_ROWS = 256     # rows per chunk of the big partial sums (256 x 512 doubles: in cache)
 
 
 def _column_sums(X: np.ndarray) -> np.ndarray:
@@ -67,6 +69,28 @@ def _column_sums(X: np.ndarray) -> np.ndarray:
     loop, and the port against CompQuadForm itself.)
     """
     return np.add.reduce(X, axis=0)
+
+
+def _add_terms(lead: np.ndarray, b: np.ndarray, a: np.ndarray, r_from: int, r_to: int,
+               mm0: int, work: np.ndarray) -> np.ndarray:
+    """``lead[c] + b[mm-1-r]*a[r-1]`` added for r = r_from, ..., r_to - 1 in that order,
+    for the steps mm = mm0 + c (c = 0 .. len(lead) - 1): each column an exact
+    left-to-right sum.  The rows go through ``work`` in chunks that stay in cache; each
+    chunk starts with the running sums so far, so the order of additions is unchanged.
+    """
+    ncol = lead.size
+    if r_to <= r_from:
+        return lead
+    rows = work.shape[0] - 1
+    # W[i] = b[i : i + ncol]; the products of term r use W[mm0 - 1 - r]
+    W = np.lib.stride_tricks.sliding_window_view(b[:mm0 - 1 - r_from + ncol], ncol)
+    for r0 in range(r_from, r_to, rows):
+        r1 = min(r_to, r0 + rows)
+        X = work[:r1 - r0 + 1]
+        X[0] = lead
+        np.multiply(W[mm0 - r1:mm0 - r0][::-1], a[r0 - 1:r1 - 1, None], out=X[1:])
+        lead = _column_sums(X)
+    return lead
 
 
 def ruben(lam, q: float, *, mode: float = 1.0, maxit: int = 100000,
@@ -142,60 +166,57 @@ def ruben(lam, q: float, *, mode: float = 1.0, maxit: int = 100000,
 
     # The series terms.  a[m-1] needs the sequential sum
     #     b[m-1] + b[m-2]*a[0] + b[m-3]*a[1] + ... + b[0]*a[m-2]
-    # (O(m) per step).  Its first m-1 products only use coefficients that are
-    # known when step m starts, so the steps m, m+1, ..., m+B-1 of a block get
-    # those leading partial sums together - a running sum down the rows of an
-    # (m x B) array, one exact left-to-right sum per column - and each step then
-    # adds its own few remaining products, in the same order, one by one.
-    block = _BLOCK
-    a = np.empty(maxit + block)
-    b = np.empty(maxit + block)
+    # (O(m) per step; the term for r = 1, 2, ... is b[m-1-r]*a[r-1]).  The terms of
+    # step mm whose a[r-1] is already known when a block of steps starts are summed for
+    # all steps of the block together, as running sums down the rows of a (rows x
+    # steps) array - one exact left-to-right sum per column (_add_terms).  Two levels:
+    # big blocks of _BIG steps take the terms known before the block, sub-blocks of
+    # _BLOCK steps the terms of the earlier sub-blocks, and each step then adds its own
+    # last few products, in the same order, one by one.
+    big, small = _BIG, _BLOCK
+    a = np.empty(maxit + big)
+    b = np.empty(maxit + big)
     add_acc = np.add.accumulate
-    window = np.lib.stride_tricks.sliding_window_view
-    work = np.empty((64, block))
+    work_big = np.empty((_ROWS + 1, big))
+    work_small = np.empty((big + 1, small))
     m = 1
     done = False
     while m <= maxit and not done:
-        nb = block          # always full width (see _column_sums); steps past maxit unused
-        for j in range(nb):
+        for j in range(big):     # steps past maxit are computed but never used
             # theta_i *= gamma_i; b = 0.5 * (0 + theta_1 + ... + theta_n): the
             # m*delta*(hold - hold2) terms of the C code are signed zeros
             np.multiply(theta, gamma, out=theta)
             b[m - 1 + j] = 0.5 * float(add_acc(theta)[n - 1])
-        if m > 1:
-            if work.shape[0] < m:           # grow the work array (doubling)
-                work = np.empty((min(2 * m, maxit + 1), nb))
-            X = work[:m]
-            X[0] = b[m - 1:m - 1 + nb]
-            # row r (r = 1..m-1): b[m-1-r+j] * a[r-1] for the column (step m+j)
-            np.multiply(window(b[:m - 2 + nb], nb)[m - 2::-1], a[:m - 1, None], out=X[1:])
-            lead = _column_sums(X)
-        else:
-            lead = b[0:nb].copy()
-        for j in range(min(nb, maxit - m + 1)):
-            mm = m + j
-            sum1 = float(lead[j])
-            for r in range(m, mm):
-                sum1 = sum1 + float(b[mm - 1 - r]) * float(a[r - 1])
-            sum1 = sum1 / float(mm)
-            a[mm - 1] = sum1
-            k = k + 2
-            if lans < tol:
-                lans = lans + _clog(z / float(k))
-                dans = _cexp(lans)
-            else:
-                dans = dans * z / float(k)
-            pans = pans - dans
-            ssum = ssum - sum1
-            dnsty = dnsty + dans * sum1
-            sum1 = pans * sum1
-            prbty = prbty + sum1
-            if prbty < -aoinv:
-                return -3.0, dnsty, 3
-            if abs(pans * ssum) < eps2 and abs(sum1) < eps2:
-                done = True
+        lead_big = _add_terms(b[m - 1:m - 1 + big].copy(), b, a, 1, m, m, work_big)
+        for s0 in range(0, big, small):
+            ms = m + s0                       # first step of the sub-block
+            if ms > maxit or done:
                 break
-        m += nb
+            lead = _add_terms(lead_big[s0:s0 + small].copy(), b, a, m, ms, ms, work_small)
+            for j in range(min(small, maxit - ms + 1)):
+                mm = ms + j
+                sum1 = float(lead[j])
+                for r in range(ms, mm):
+                    sum1 = sum1 + float(b[mm - 1 - r]) * float(a[r - 1])
+                sum1 = sum1 / float(mm)
+                a[mm - 1] = sum1
+                k = k + 2
+                if lans < tol:
+                    lans = lans + _clog(z / float(k))
+                    dans = _cexp(lans)
+                else:
+                    dans = dans * z / float(k)
+                pans = pans - dans
+                ssum = ssum - sum1
+                dnsty = dnsty + dans * sum1
+                sum1 = pans * sum1
+                prbty = prbty + sum1
+                if prbty < -aoinv:
+                    return -3.0, dnsty, 3
+                if abs(pans * ssum) < eps2 and abs(sum1) < eps2:
+                    done = True
+                    break
+        m += big
 
     ifault = 4
     dnsty = ao * dnsty / (bbeta + bbeta)

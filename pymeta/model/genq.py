@@ -65,12 +65,22 @@ def eigen_sym_values(M: np.ndarray) -> np.ndarray:
 
 def _genq_func(P: np.ndarray, vi: np.ndarray, Q: float, k: int):
     """``.GENQ.func(tau2val, P, vi, Q, level = 0, k, p = 1, getlower = TRUE)``:
-    P(Q(tau2val) > Q), the area to the right of Q."""
+    P(Q(tau2val) > Q), the area to the right of Q.
+
+    R evaluates it more than once at the same tau2 (at the bracket ends, before and
+    inside ``uniroot``); it is a pure function, so this closure remembers its values -
+    the same numbers, without repeating a Farebrother series that can run to its
+    100,000 terms."""
+    seen: dict = {}
+
     def area(tau2val: float) -> float:
-        s = np.sqrt(vi + tau2val)
-        SPS = (P * s[:, None]) * s[None, :]          # (S %*% P) %*% S
-        lam = eigen_sym_values(SPS)[:k - 1]
-        return farebrother_qq(Q, lam)
+        key = float(tau2val)
+        if key not in seen:
+            s = np.sqrt(vi + tau2val)
+            SPS = (P * s[:, None]) * s[None, :]          # (S %*% P) %*% S
+            lam = eigen_sym_values(SPS)[:k - 1]
+            seen[key] = farebrother_qq(Q, lam)
+        return seen[key]
     return area
 
 
