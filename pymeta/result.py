@@ -116,6 +116,7 @@ class Meta:
     upper_Rb: float
     three_level: bool = False
     tau2_calc: float = math.nan
+    tau_preset: float | None = None
     version: str = "8.5-0"
     warnings: tuple = ()
     notes: tuple = ()

@@ -49,11 +49,17 @@ def column(value, data, arg: str):
 
 
 def studlabs(studlab, k: int) -> tuple:
-    """meta's ``setstudlab``: 1..k when absent ("" for a single study)."""
+    """meta's ``setstudlab``: the integers 1..k when absent ("" for a single study); numeric
+    labels stay numbers and anything else becomes text, as R keeps the vector's type."""
     if studlab is None:
-        return ("",) if k == 1 else tuple(str(i) for i in range(1, k + 1))
-    labs = tuple(str(s) for s in np.asarray(studlab, dtype=object).ravel())
-    return labs
+        return ("",) if k == 1 else tuple(range(1, k + 1))
+    items = list(np.asarray(studlab, dtype=object).ravel())
+    if items and all(isinstance(s, (int, float, np.integer, np.floating))
+                     and not isinstance(s, (bool, np.bool_)) for s in items):
+        if all(isinstance(s, (int, np.integer)) for s in items):
+            return tuple(int(s) for s in items)
+        return tuple(float(s) for s in items)
+    return tuple(str(s) for s in items)
 
 
 def numeric(x, arg: str, labels=None, *, required: bool = True) -> np.ndarray:

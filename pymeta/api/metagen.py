@@ -37,7 +37,7 @@ SUPPORTED = {
 
 def model_options(*, method_tau, method_tau_ci, method_I2, method_common_ci, method_random_ci,
                   adhoc_hakn_ci, method_predict, adhoc_hakn_pi, level_ma, level_hetstat,
-                  level_predict, null_effect, control) -> ModelOptions:
+                  level_predict, null_effect, control, tau_preset=None) -> ModelOptions:
     """Check and resolve the model arguments as meta does; unsupported values raise."""
     method_tau = setchar(method_tau, CHOICES["method_tau"], "method_tau")
     if method_tau not in SUPPORTED["method_tau"]:
@@ -54,8 +54,6 @@ def model_options(*, method_tau, method_tau_ci, method_I2, method_common_ci, met
     method_random_ci = setchar_vec(method_random_ci, CHOICES["method_random_ci"], "method_random_ci")
     adhoc_ci = setchar_vec("" if adhoc_hakn_ci is None else adhoc_hakn_ci,
                            CHOICES["adhoc_hakn_ci"], "adhoc_hakn_ci")
-    if "IQWiG6" in adhoc_ci:
-        raise NotImplementedError("adhoc.hakn.ci = \"IQWiG6\" is not implemented in pymeta yet.")
     method_predict = setchar_vec(method_predict, CHOICES["method_predict"], "method_predict")
     if "NNF" in method_predict:
         raise NotImplementedError("method.predict = \"NNF\" is not implemented in pymeta.")
@@ -71,7 +69,16 @@ def model_options(*, method_tau, method_tau_ci, method_I2, method_common_ci, met
         level_ma=check_level(level_ma, "level_ma"),
         level_hetstat=check_level(level_hetstat, "level_hetstat"),
         level_predict=check_level(level_predict, "level_predict"),
-        null_effect=float(null_effect), control=control)
+        null_effect=float(null_effect), control=control,
+        tau_preset=None if tau_preset is None else _tau_preset(tau_preset))
+
+
+def _tau_preset(value) -> float:
+    """``tau.preset``: R takes any number (it is squared for tau2, kept as given for tau)."""
+    v = np.asarray(value, dtype=float).ravel() if not isinstance(value, str) else None
+    if v is None or v.size != 1:
+        raise ValueError("Argument 'tau.preset' must be a single numeric value.")
+    return float(v[0])
 
 
 def _resolve_predict(method_tau: str, tau_missing: bool, method_predict, prediction,
@@ -104,7 +111,7 @@ def _resolve_predict(method_tau: str, tau_missing: bool, method_predict, predict
 MODEL_ARGS = ("method_tau", "method_tau_ci", "method_I2", "method_common_ci",
               "method_random_ci", "adhoc_hakn_ci", "method_predict", "adhoc_hakn_pi",
               "prediction", "level", "level_ma", "level_hetstat", "level_predict", "common",
-              "random", "control")
+              "random", "control", "tau_preset")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,10 +143,13 @@ def resolve_model(args: dict, null_effect: float = 0.0, warn: Warn | None = None
         method_random_ci=dflt("method_random_ci"), adhoc_hakn_ci=a["adhoc_hakn_ci"],
         method_predict=mp, adhoc_hakn_pi=a["adhoc_hakn_pi"], level_ma=dflt("level_ma"),
         level_hetstat=dflt("level_hetstat"), level_predict=dflt("level_predict"),
-        null_effect=null_effect, control=a["control"])
+        null_effect=null_effect, control=a["control"], tau_preset=a["tau_preset"])
+    # meta: random = gs("random") | !is.null(tau.preset)
+    random = a["random"] if a["random"] is not None else (
+        DEFAULTS["random"] or a["tau_preset"] is not None)
     return Model(opts=opts, level=check_level(dflt("level"), "level"),
                  common=check_logical(dflt("common"), "common"),
-                 random=check_logical(dflt("random"), "random"), prediction=pred)
+                 random=check_logical(random, "random"), prediction=pred)
 
 
 def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
@@ -180,7 +190,7 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
         prediction=prediction, backtransf=backtransf, method=method, method_random="Inverse",
         level_ma=opts.level_ma, method_common_ci=opts.method_common_ci,
         method_tau=opts.method_tau, level_hetstat=opts.level_hetstat, method_I2=opts.method_I2,
-        level_predict=opts.level_predict,
+        level_predict=opts.level_predict, tau_preset=opts.tau_preset,
     )
     fields.update(fit)
     fields["df_random"] = np.atleast_1d(fields["df_random"])
@@ -191,8 +201,8 @@ def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, comm
             random=None, prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
-            null_effect: float = 0.0, backtransf=None, control=None, warn=None,
-            **r_only) -> MetaGen:
+            null_effect: float = 0.0, backtransf=None, control=None, tau_preset=None,
+            warn=None, **r_only) -> MetaGen:
     """Generic inverse-variance meta-analysis (R meta ``metagen``), R's defaults throughout.
 
     ``TE``/``seTE``/``studlab`` are vectors or, with ``data`` (a DataFrame or mapping),

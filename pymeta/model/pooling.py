@@ -44,6 +44,7 @@ class ModelOptions:
     level_predict: float = 0.95
     null_effect: float = 0.0
     TE_tau: float | None = None
+    tau_preset: float | None = None
     control: dict = field(default_factory=dict)
 
 
@@ -133,7 +134,7 @@ def _flatten_het(out: dict) -> dict:
 def kenwardroger(w_random) -> tuple[float, float]:
     """(se, df) of the Kenward-Roger adjusted random effects estimate (meta ``kenwardroger``)."""
     w = np.asarray(w_random, dtype=float)
-    w1p, w2p, w3p = rsum(w), rsum(w * w), rsum(rpow(w, 3))
+    w1p, w2p, w3p = (np.float64(v) for v in (rsum(w), rsum(w * w), rsum(rpow(w, 3))))
     with np.errstate(all="ignore"):
         r21 = np.float64(w2p) / w1p
         IE = w2p * 0.5 - w3p / w1p + 0.5 * (r21 * r21)
@@ -198,7 +199,13 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         adhoc_pi = ("",)
 
     hc = hetcalc(TE[~exclude], seTE[~exclude], opts)
-    tau2_calc = 0.0 if math.isnan(hc["tau2"]) else hc["tau2"]
+    if opts.tau_preset is None:
+        tau2_calc = 0.0 if math.isnan(hc["tau2"]) else hc["tau2"]
+    else:  # R estimates (and warns) as usual, then overwrites with the preset value
+        tau2_calc = opts.tau_preset ** 2
+        hc.update(tau2=tau2_calc, se_tau2=NA, lower_tau2=NA, upper_tau2=NA,
+                  tau=opts.tau_preset, lower_tau=NA, upper_tau=NA, method_tau_ci="",
+                  sign_lower_tau="", sign_upper_tau="")
 
     # Common effect model (Cooper & Hedges 1994, p. 265-6)
     with np.errstate(all="ignore"):
@@ -252,6 +259,13 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
                          "The Hartung-Knapp CI width (adhoc.hakn.ci = 'ci')"):
                     seTE_hakn_adhoc_ci[i] = seTE_classic
                     df_hakn_ci[i] = NA
+            elif a == "IQWiG6":  # IQWiG (2020): HK CI narrower than the DL CI -> classic SE
+                hk = ci(TE_random, seTE_hakn, opts.level_ma, df=df_hakn_ci[i])
+                dl = _dl_classic(TE, seTE)
+                re = ci(dl[0], dl[1], opts.level_ma)
+                if _r_if(float(hk.upper - hk.lower), "<", float(re.upper - re.lower),
+                         "The Hartung-Knapp CI width (adhoc.hakn.ci = 'IQWiG6')"):
+                    seTE_hakn_adhoc_ci[i] = seTE_classic
             elif a != "":
                 raise NotImplementedError(f"adhoc.hakn.ci = '{a}' is not implemented yet")
             r = ci(TE_random, seTE_hakn_adhoc_ci[i], opts.level_ma, df=df_hakn_ci[i],
@@ -326,6 +340,15 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         Rb=Rb.TE, lower_Rb=Rb.lower, upper_Rb=Rb.upper, tau2_calc=tau2_calc,
     )
     return _finish_predict(res)
+
+
+def _dl_classic(TE, seTE) -> tuple[float, float]:
+    """``metagen(TE, seTE, method.tau = "DL", method.tau.ci = "", method.random.ci =
+    "classic")``'s ``TE.random`` and ``seTE.classic``: the DerSimonian-Laird CI that
+    ``adhoc.hakn.ci = "IQWiG6"`` compares with (meta 8.5 ``metagen``, all studies given)."""
+    opts = ModelOptions(method_tau="DL", method_tau_ci="")
+    fit = pool(TE, seTE, np.zeros(np.size(TE), dtype=bool), opts)
+    return float(np.atleast_1d(fit["TE_random"])[0]), float(fit["seTE_classic"])
 
 
 def _empty_fit(k_all: int) -> dict:

@@ -873,10 +873,14 @@ def _tau2_pm(yi, vi, allvipos, con, k):
                            "switch to another 'method'.")
     else:
         try:
-            tau2 = uniroot(lambda t: _qe(yc, vi, t) - target, tmin, tmax,
-                           tol=float(con["tol"]), maxiter=int(con["maxiter"])).root
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                tau2 = uniroot(lambda t: _qe(yc, vi, t) - target, tmin, tmax,
+                               tol=float(con["tol"]), maxiter=int(con["maxiter"])).root
         except (ValueError, MetaforError):
             raise MetaforError("Error in iterative search for tau2 using uniroot().")
+        for c in caught:   # uniroot's "_NOT_ converged in ..." reaches R's user as is
+            warnings.warn(str(c.message), MetaforWarning, stacklevel=2)
     tau2 = _finish_tau2(tau2, vi, con)
     return _fit(yc, vi, k, allvipos, tau2, _se_pm_eb(vi, tau2, k))
 

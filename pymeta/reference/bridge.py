@@ -91,6 +91,12 @@ def _to_r(value: Any):
         return ro.BoolVector([bool(value)])
     if isinstance(value, str):
         return ro.StrVector([value])
+    if isinstance(value, dict):   # e.g. control = list(maxiter = 1000, tau2.min = 0)
+        lst = ro.vectors.ListVector.from_length(len(value))
+        for i, v in enumerate(value.values()):
+            lst[i] = _to_r(v)
+        lst.names = ro.StrVector([r_name(k) for k in value])
+        return lst
     if isinstance(value, (int, float, np.integer, np.floating)):
         return _float_vector([float(value)])
     arr = np.asarray(value)

@@ -19,7 +19,7 @@ MODEL_GRID = MappingProxyType({
     "method_I2": ("Q", "tau2"),
     "method_common_ci": ("classic", "IVhet"),
     "method_random_ci": ("classic", "HK", "KR"),
-    "adhoc_hakn_ci": ("", "se", "ci"),
+    "adhoc_hakn_ci": ("", "se", "ci", "IQWiG6"),
     "method_predict": (None, "V", "HTS", "HK", "HK-PR", "KR", "KR-PR", "S"),
     "adhoc_hakn_pi": ("", "se"),
     "level": (0.95, 0.9),
@@ -30,6 +30,7 @@ GRID = MappingProxyType({
     "metagen": MappingProxyType({
         "sm": ("", "MD"),
         "null_effect": (0.0, 0.5),
+        "tau_preset": (None, 0.5),
         **MODEL_GRID,
     }),
     "metacont": MappingProxyType({
