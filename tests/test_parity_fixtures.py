@@ -64,7 +64,8 @@ def missing_cells(records) -> list:
     for rec in records:
         opts = rec["options"]
         for opt in grid.GRID[rec["fun"]]:
-            seen.add((rec["fun"], opt, opts[opt] if opt in opts else None))
+            val = opts[opt] if opt in opts else None
+            seen.add((rec["fun"], opt, tuple(val) if isinstance(val, list) else val))
     return [c for c in grid.cells() if c not in seen]
 
 

@@ -4,7 +4,8 @@ corpus all draw from here, so a new function or option plugs in by being listed 
 (plus, for a new kind of data, a data strategy in :mod:`pymeta.testing.strategies`).
 
 Each entry maps an argument (pymeta's name) to the values to draw; the first value is R
-meta's default. ``None`` means "argument not passed" (R's default applies).
+meta's default. ``None`` means "argument not passed" (R's default applies); a tuple is a
+vector argument (several methods at once, as R returns them).
 """
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ MODEL_GRID = MappingProxyType({
     "method_tau_ci": (None, "QP", "BJ", "J", ""),
     "method_I2": ("Q", "tau2"),
     "method_common_ci": ("classic", "IVhet"),
-    "method_random_ci": ("classic", "HK", "KR"),
+    "method_random_ci": ("classic", "HK", "KR", ("HK", "classic", "KR")),
     "adhoc_hakn_ci": ("", "se", "ci", "IQWiG6"),
-    "method_predict": (None, "V", "HTS", "HK", "HK-PR", "KR", "KR-PR", "S"),
+    "method_predict": (None, "V", "HTS", "HK", "HK-PR", "KR", "KR-PR", "S", ("V", "HK", "KR-PR")),
     "adhoc_hakn_pi": ("", "se"),
     "level": (0.95, 0.9),
     "level_ma": (0.95, 0.99),
+    "level_predict": (0.95, 0.8),
+    "level_hetstat": (0.95, 0.9),
 })
 
 GRID = MappingProxyType({
