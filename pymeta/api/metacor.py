@@ -21,6 +21,9 @@ from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 
+#: metacor's arguments pymeta lacks.
+_LACKING = LACKING_COMMON
+
 __all__ = ["metacor"]
 
 _ZERO_SE = "Zero values in seTE replaced by NAs."
@@ -53,7 +56,7 @@ def metacor(cor, n, studlab=None, data=None, *, sm=None, level=None, common=None
     ``data=``). Correlations outside [-1, 1], non-positive sample sizes and non-numeric
     values raise ValueError (naming the argument, and the study where one is at fault).
     """
-    reject_unsupported("metacor", r_only, LACKING_COMMON)
+    reject_unsupported("metacor", r_only, _LACKING)
     w = _MetagenWarnFalse(True)
     null_effect = _null_effect(null_effect)
     backtransf = check_logical(DEFAULTS["backtransf"] if backtransf is None else backtransf,

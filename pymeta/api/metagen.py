@@ -28,6 +28,10 @@ LACKING_COMMON = frozenset({
     "seed_predict", "prediction_subgroup", "test_subgroup", "byvar", "id",
 })
 
+#: metagen's own arguments pymeta lacks (besides :data:`LACKING_COMMON`).
+_LACKING = (LACKING_COMMON - {"tau_preset"}) | frozenset({"df", "method_ci", "lower", "upper", "pval", "n_e",
+                                       "n_c", "cycles", "transf", "func_transf"})
+
 #: Tested option values (the grid the parity tests and strategies draw from).
 SUPPORTED = {
     "method_tau": ("REML", "DL", "PM", "ML", "HS", "SJ", "HE", "EB"),
@@ -208,9 +212,7 @@ def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, comm
     ``TE``/``seTE``/``studlab`` are vectors or, with ``data`` (a DataFrame or mapping),
     column names. Returns a :class:`pymeta.result.MetaGen`.
     """
-    reject_unsupported("metagen", r_only, LACKING_COMMON | {"df", "method_ci", "lower", "upper",
-                                                           "pval", "n_e", "n_c", "cycles",
-                                                           "transf", "func_transf"})
+    reject_unsupported("metagen", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     labels_raw = column(studlab, data, "studlab")
     TE = numeric(column(TE, data, "TE"), "TE")
