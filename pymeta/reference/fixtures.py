@@ -8,7 +8,7 @@ a file whose content is unchanged is not rewritten. ``check()`` regenerates in m
 and reports, field by field, what moved.
 
 The cases: the seed paper's five outcomes (and the two RR outcomes with inverse variance
-too), and meta's bundled datasets that fit metacont (``Fleiss1993cont``, ``amlodipine``)
+too), and meta's bundled datasets that fit metacont (``Fleiss1993cont``, ``amlodipine``, ``woodyplants``)
 and metabin (``Fleiss1993bin``, ``cisapride``), each with R's defaults and a few option
 variants from the declared grid.
 """
@@ -146,6 +146,9 @@ _BUNDLED = {
     "amlodipine": ("metacont", {"n_e": "n.amlo", "mean_e": "mean.amlo", "sd_e": "sqrt(var.amlo)",
                                 "n_c": "n.plac", "mean_c": "mean.plac", "sd_c": "sqrt(var.plac)",
                                 "studlab": "study"}),
+    "woodyplants": ("metacont", {"n_e": "n.elev", "mean_e": "mean.elev", "sd_e": "sd.elev",
+                                 "n_c": "n.amb", "mean_c": "mean.amb", "sd_c": "sd.amb",
+                                 "studlab": "paste(papno, obsno)"}),
     "Fleiss1993bin": ("metabin", {"event_e": "d.asp", "n_e": "n.asp", "event_c": "d.plac",
                                   "n_c": "n.plac", "studlab": "paste(study, year)"}),
     "cisapride": ("metabin", {"event_e": "event.cisa", "n_e": "n.cisa", "event_c": "event.plac",
@@ -156,7 +159,17 @@ _BUNDLED = {
 _VARIANTS = {
     "metacont": {"default": {}, "HK": {"method_random_ci": "HK", "method_predict": "HK"},
                  "KR": {"method_random_ci": "KR", "method_predict": "KR"},
-                 "I2tau2_t": {"method_I2": "tau2", "method_ci": "t", "pooledvar": True}},
+                 "I2tau2_t": {"method_I2": "tau2", "method_ci": "t", "pooledvar": True},
+                 "SMD": {"sm": "SMD"},
+                 "SMD_Glass_PM_BJ": {"sm": "SMD", "method_smd": "Glass", "method_tau": "PM",
+                                     "method_tau_ci": "BJ"},
+                 "ROM_DL": {"sm": "ROM", "method_tau": "DL"},
+                 "ROM_SJ_IQWiG6": {"sm": "ROM", "method_tau": "SJ", "method_random_ci": "HK",
+                                   "adhoc_hakn_ci": "IQWiG6"},
+                 "MD_EB_tight": {"method_tau": "EB", "control": {"threshold": 1e-12,
+                                                                 "tol": 1e-12, "maxiter": 1000}},
+                 "MD_ML_HS_multi": {"method_tau": "ML", "method_random_ci": ["classic", "HK"],
+                                    "method_predict": ["V", "HTS"]}},
     "metabin": {"default": {}, "Inverse": {"method": "Inverse"},
                 "TACC_all": {"incr": "TACC", "method_incr": "all", "MH_exact": True},
                 "HK_HTS": {"method_random_ci": "HK", "method_predict": "HTS",
