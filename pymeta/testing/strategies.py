@@ -288,7 +288,7 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, **fixed) -> st.SearchStrate
             cont_data(min_k, max_k, positive=o.get("sm") == "ROM"), st.just(o)))
     if fun == "metabin":
         return st.tuples(bin_data(min_k, max_k), opts, st.integers(0, 9)).flatmap(
-            lambda c: _bin_case(c[0], c[1], keep_invalid=c[2] == 0, fixed=fixed))
+            lambda c: _bin_case(c[0], c[1], keep_invalid=c[2] == 5, fixed=fixed))
     return st.tuples(_DATA[fun](min_k, max_k), opts)
 
 
