@@ -86,7 +86,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
                   CHOICES["method_common_ci"], "method_common_ci")
     if method != "Inverse" and mcc == "IVhet":
         if method_common_ci is not None:
-            w.warn("Argument 'method.common.ci = \"IVhet\"' only available if 'method = "
+            w.always("Argument 'method.common.ci = \"IVhet\"' only available if 'method = "
                    "\"Inverse\".")
         method_common_ci = "classic"
     model = resolve_model(locals(), warn=w)
@@ -109,7 +109,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
     Q_Cochrane = (check_logical(Q_Cochrane, "Q_Cochrane") if q_given else
                   DEFAULTS["Q_Cochrane"] and method == "MH" and method_tau == "DL")
     if Q_Cochrane and (method != "MH" or method_tau != "DL"):
-        w.warn("Argument 'Q.Cochrane' only considered for Mantel-Haenszel method in "
+        w.always("Argument 'Q.Cochrane' only considered for Mantel-Haenszel method in "
                "combination with DerSimonian-Laird estimator.")
         Q_Cochrane = False
     if model_glmm is not None:
@@ -118,7 +118,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
     if sm == "ASD":  # no Mantel-Haenszel etc. for the arcsine difference
         method = "Inverse"
         if q_given and Q_Cochrane:
-            w.warn("Argument 'Q.Cochrane' only considered for Mantel-Haenszel method in "
+            w.always("Argument 'Q.Cochrane' only considered for Mantel-Haenszel method in "
                    "combination with DerSimonian-Laird estimator.")
         Q_Cochrane = False
     RR_Cochrane = check_logical(DEFAULTS["RR_Cochrane"] if RR_Cochrane is None else RR_Cochrane,
@@ -129,7 +129,9 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
            dict(event_e=event_e, n_e=n_e, event_c=event_c, n_c=n_c).items()}
     labels_raw = column(studlab, data, "studlab")
     incr_given = incr is not None
-    incr = DEFAULTS["incr"] if incr is None else column(incr, data, "incr")
+    incr = DEFAULTS["incr"] if incr is None else incr
+    if data is not None and isinstance(incr, str) and incr in data:
+        incr = data[incr]   # a column of data (otherwise the string is incr itself, "TACC")
     if isinstance(incr, str):
         try:
             incr = setchar(incr, ("TACC",), "incr")
@@ -140,11 +142,10 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
     else:
         incr_vec = _nonneg(np.atleast_1d(incr) if np.ndim(incr) == 0 else incr, "incr")
         incr = float(incr_vec[0]) if incr_vec.size == 1 else incr_vec
-    if incr_e is None and incr_c is None and incr_vec is not None and incr_vec.size > 1:
-        incr_e = incr_c = incr_vec           # R's default incr.e = incr.c = incr (a vector)
-    else:
-        incr_e = None if incr_e is None else column(incr_e, data, "incr_e")
-        incr_c = None if incr_c is None else column(incr_c, data, "incr_c")
+    # R's defaults: incr.e = incr.c = incr when incr is a (study-specific) vector
+    by_study = incr_vec is not None and incr_vec.size > 1
+    incr_e = (incr_vec if by_study else None) if incr_e is None else column(incr_e, data, "incr_e")
+    incr_c = (incr_vec if by_study else None) if incr_c is None else column(incr_c, data, "incr_c")
     if (incr_e is None) != (incr_c is None):
         raise ValueError("Arguments 'incr.e' and 'incr.c' are required together.")
     user = incr_e is not None
@@ -154,7 +155,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
         if not method_incr_given:
             method_incr = "user"
         if method_incr != "user":
-            w.warn(f"Argument 'method.incr = \"user\"' {_TXT_USER}.")
+            w.always(f"Argument 'method.incr = \"user\"' {_TXT_USER}.")
         if incr_given:
             if isinstance(incr, str):
                 differ = True
@@ -174,7 +175,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
                     else:
                         differ = False
             if differ:
-                w.warn(f"Argument 'incr' ignored {_TXT_USER}.")
+                w.always(f"Argument 'incr' ignored {_TXT_USER}.")
 
     k_all = len(np.atleast_1d(np.asarray(raw["event_e"], dtype=object)))
     labels = studlabs(labels_raw, k_all)

@@ -54,6 +54,7 @@ GRID = MappingProxyType({
         "RR_Cochrane": (False, True),
         "Q_Cochrane": (None, True, False),
         "pscale": (None, 100.0),
+        "warn": (None, False),        # some of R's warnings come whatever warn is
         **MODEL_GRID,
     }),
     "metamean": MappingProxyType({
