@@ -77,7 +77,8 @@ def model_options(*, method_tau, method_tau_ci, method_I2, method_common_ci, met
 def _resolve_predict(method_tau: str, tau_missing: bool, method_predict, prediction,
                      warn: Warn | None):
     """meta's ``prediction = gs("prediction") | !missing(method.predict)`` and the KR rule
-    (meta 8.5 ``set_method_tau`` / ``set_method_predict``: KR prediction intervals need REML).
+    (meta 8.5 ``set_method_tau`` / ``set_method_predict``: KR prediction intervals need REML;
+    their warnings come whatever ``warn`` is, as the meta functions call them without it).
 
     Returns ``(method_tau, method_predict, prediction)``.
     """
@@ -88,13 +89,13 @@ def _resolve_predict(method_tau: str, tau_missing: bool, method_predict, predict
     mp_t = tuple(setchar(m, CHOICES["method_predict"], "method_predict") for m in mp_t)
     if method_tau != "REML" and "KR" in mp_t and tau_missing and not missing:
         if warn is not None:
-            warn.warn("Argument 'method.tau' set to \"REML\" as 'method.predict' = \"KR\".")
+            warn.always("Argument 'method.tau' set to \"REML\" as 'method.predict' = \"KR\".")
         method_tau = "REML"
     any_kr, any_kr_pr = "KR" in mp_t, "KR-PR" in mp_t
     if method_tau != "REML" and (any_kr or any_kr_pr):
         if not tau_missing and not missing and warn is not None:
             which = " / ".join(x for x, y in (('"KR"', any_kr), ('"KR-PR"', any_kr_pr)) if y)
-            warn.warn(f"Argument 'method.predict' set to \"V\" instead of {which} as "
+            warn.always(f"Argument 'method.predict' set to \"V\" instead of {which} as "
                       "'method.tau' != \"REML\".")
         mp_t = tuple("V" if m in ("KR", "KR-PR") else m for m in mp_t)
     return method_tau, mp_t, check_logical(pred, "prediction")
