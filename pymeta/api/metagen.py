@@ -165,9 +165,9 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MetaforWarning)
         fit = pool(TE, seTE, exclude, opts)
-    for c in caught:  # metafor's warnings reach the user as R's do, in order
-        if issubclass(c.category, MetaforWarning):
-            warn.warn(str(c.message))
+    for c in caught:  # metafor's warnings reach the user as R's do, in order (meta's
+        if issubclass(c.category, MetaforWarning):   # runNN: whatever warn is)
+            warn.always(str(c.message))
         else:
             warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
     study = ci(TE, seTE, level=level, df=study_df, null_effect=opts.null_effect)
