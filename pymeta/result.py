@@ -225,6 +225,8 @@ class MetaBin(Meta):
     Q_CMH: float
     df_Q_CMH: float
     pval_Q_CMH: float
+    print_CMH: bool
+    pscale: float
     incr_e: np.ndarray
     incr_c: np.ndarray
     k_MH: float

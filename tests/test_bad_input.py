@@ -286,13 +286,107 @@ CASES += [
     Case("cont-median_e", "metacont", py=_set("metacont", median_e=[1.1, 0.8, 0.9]),
          r=_set("metacont", median_e=[1.1, 0.8, 0.9]), expect="notimpl", r_ok=True,
          names=("median.e",)),
-    Case("bin-sm-OR", "metabin", py=_set("metabin", sm="OR"),
-         r=_set("metabin", sm="OR"), expect="notimpl", r_ok=True, names=("OR",)),
+    # GLMM (R: lme4's glmer) is not implemented; its default sm is "OR"
+    Case("bin-method-GLMM", "metabin", py=_set("metabin", method="GLMM"),
+         r=_set("metabin", method="GLMM"), expect="notimpl", r_ok=True, names=("GLMM",)),
     # R's meta functions take '...' and silently ignore unknown arguments; pymeta refuses
     Case("cont-unknown-keyword", "metacont", py=_set("metacont", foo=1.0),
          r=_set("metacont", foo=1.0), expect="typeerror", r_ok=True, names=("foo",)),
     Case("bin-unknown-keyword", "metabin", py=_set("metabin", foo=1.0),
          r=_set("metabin", foo=1.0), expect="typeerror", r_ok=True, names=("foo",)),
+]
+
+# -- metabin: summary measures, methods and continuity corrections ----------------------------
+W_USER = ("Argument 'method.incr = \"user\"' as arguments 'incr.e' and 'incr.c' are "
+          "provided.")
+W_INCR_IGNORED = "Argument 'incr' ignored as arguments 'incr.e' and 'incr.c' are provided."
+W_PETO = "Note, no continuity correction considered for method = \"Peto\"."
+W_QC = ("Argument 'Q.Cochrane' only considered for Mantel-Haenszel method in combination "
+        "with DerSimonian-Laird estimator.")
+W_PSCALE = "Argument 'pscale' only considered for risk differences."
+W_IVHET = "Argument 'method.common.ci = \"IVhet\"' only available if 'method = \"Inverse\"."
+#: a zero cell (not a double zero) in study Alpha
+BIN_SPARSE = dict(BIN, event_e=[0.0, 8.0, 3.0])
+#: study Beta: no events in either group; study Gamma: every patient has an event
+BIN_DZ = dict(BIN, event_e=[5.0, 0.0, 25.0], event_c=[7.0, 0.0, 24.0])
+_INC = [0.5, 0.1, 1.0]
+
+
+def _bin(data=BIN, **options):
+    d = {**data, **options}
+    return dict(py=d, r=d)
+
+
+CASES += [
+    # R refuses Peto, SSW, GLMM and LRP for any sm but "OR"
+    Case("bin-Peto-RR", "metabin", **_bin(method="Peto", sm="RR"), expect="error",
+         r_ok=False, names=("Peto", "sm"), r_error="Peto's method only possible"),
+    Case("bin-SSW-RD", "metabin", **_bin(method="SSW", sm="RD"), expect="error",
+         r_ok=False, names=("Sample size weighting", "sm"),
+         r_error="Sample size weighting only available"),
+    Case("bin-GLMM-RR", "metabin", **_bin(method="GLMM", sm="RR"), expect="error",
+         r_ok=False, names=("sm",), r_error="Generalised linear mixed models only possible"),
+    Case("bin-sm-XYZ", "metabin", **_bin(sm="XYZ"), expect="error", r_ok=False,
+         names=("sm",), r_error="Argument 'sm' must be"),
+    # Peto with an explicit allstudies = TRUE on sparse data: R notes it adds nothing
+    Case("bin-Peto-allstudies-sparse", "metabin",
+         **_bin(BIN_SPARSE, method="Peto", allstudies=True), expect="result", r_ok=True,
+         warnings=(W_PETO,), k=3),
+    Case("bin-Peto-TACC-sparse", "metabin", **_bin(BIN_SPARSE, method="Peto", incr="TACC"),
+         expect="result", r_ok=True, k=3),
+    Case("bin-SSW-OR", "metabin", **_bin(BIN_SPARSE, method="SSW", sm="OR"),
+         expect="result", r_ok=True, k=3),
+    Case("bin-ASD-MH-incr", "metabin", **_bin(BIN_SPARSE, sm="ASD", incr=0.1),
+         expect="result", r_ok=True, k=3),
+    # non-informative studies: OR drops both, RR the double zero only, RD keeps both
+    Case("bin-OR-double-zero-all-events", "metabin", **_bin(BIN_DZ, sm="OR"),
+         expect="result", r_ok=True, noted=("Beta", "Gamma")),
+    Case("bin-RR-double-zero", "metabin", **_bin(BIN_DZ, sm="RR", method="Inverse"),
+         expect="result", r_ok=True, noted=("Beta",)),
+    Case("bin-RD-double-zero", "metabin", **_bin(BIN_DZ, sm="RD"), expect="result",
+         r_ok=True, k=3),
+    Case("bin-OR-allstudies", "metabin", **_bin(BIN_DZ, sm="OR", allstudies=True),
+         expect="result", r_ok=True, k=3),
+    # continuity corrections given by the user
+    Case("bin-user-incr", "metabin", **_bin(BIN_SPARSE, incr_e=_INC, incr_c=[0.5, 0.5, 0.0]),
+         expect="result", r_ok=True, k=3),
+    Case("bin-user-incr-recycled", "metabin", **_bin(BIN_SPARSE, incr_e=0.25, incr_c=0.75),
+         expect="result", r_ok=True, k=3),
+    Case("bin-incr-vector", "metabin", **_bin(BIN_SPARSE, incr=_INC), expect="result",
+         r_ok=True, k=3),
+    Case("bin-user-incr-method_incr-only0", "metabin",
+         **_bin(BIN_SPARSE, method_incr="only0", incr_e=_INC, incr_c=_INC),
+         expect="result", r_ok=True, warnings=(W_USER,), k=3),
+    Case("bin-user-incr-incr-ignored", "metabin",
+         **_bin(BIN_SPARSE, incr=0.1, incr_e=_INC, incr_c=_INC),
+         expect="result", r_ok=True, warnings=(W_INCR_IGNORED,), k=3),
+    Case("bin-incr_e-alone", "metabin", **_bin(incr_e=_INC), expect="error", r_ok=False,
+         names=("incr.e", "incr.c"), r_error="required together"),
+    Case("bin-method_incr-user-without-incr", "metabin", **_bin(method_incr="user"),
+         expect="error", r_ok=False, names=("incr.e",), r_error="method.incr = \"user\""),
+    Case("bin-incr_e-negative", "metabin", **_bin(incr_e=[0.5, -1.0, 0.5], incr_c=_INC),
+         expect="error", r_ok=False, names=("incr.e",),
+         r_error="Argument 'incr.e' must be larger equal 0."),
+    Case("bin-incr_c-nan", "metabin", **_bin(incr_e=_INC, incr_c=[0.5, NAN, 0.5]),
+         expect="error", r_ok=False, names=("incr.c",),
+         r_error="Missing values not allowed in argument 'incr.c'."),
+    Case("bin-incr-vector-length", "metabin", **_bin(incr=[0.5, 0.1]), expect="error",
+         r_ok=False, names=("incr",), r_error="must have the same length"),
+    Case("bin-incr-XYZ", "metabin", **_bin(incr="XYZ"), expect="error", r_ok=False,
+         names=("incr", "TACC"), r_error="Argument 'incr' should be"),
+    # arguments R takes but ignores here, with a warning
+    Case("bin-Q_Cochrane-Inverse", "metabin", **_bin(method="Inverse", Q_Cochrane=True),
+         expect="result", r_ok=True, warnings=(W_QC,)),
+    Case("bin-Q_Cochrane-ASD", "metabin", **_bin(sm="ASD", method_tau="DL", Q_Cochrane=True),
+         expect="result", r_ok=True, warnings=(W_QC,)),
+    Case("bin-Q_Cochrane-MH-DL", "metabin", **_bin(method_tau="DL", Q_Cochrane=True),
+         expect="result", r_ok=True),
+    Case("bin-pscale-RR", "metabin", **_bin(pscale=100.0), expect="result", r_ok=True,
+         warnings=(W_PSCALE,)),
+    Case("bin-pscale-RD", "metabin", **_bin(sm="RD", pscale=100.0), expect="result",
+         r_ok=True),
+    Case("bin-IVhet-MH", "metabin", **_bin(method_common_ci="IVhet"), expect="result",
+         r_ok=True, warnings=(W_IVHET,)),
 ]
 
 IDS = [c.id for c in CASES]
@@ -408,3 +502,34 @@ def test_against_r(case, r_meta):
     assert not bad, "fields differing from R: " + "; ".join(
         f"{d.field}: {d.detail}" for d in bad)
     check_pymeta(case)
+
+
+# ---------------------------------------------------------------------------------------
+# Options pymeta does not implement: NotImplementedError naming the option
+# ---------------------------------------------------------------------------------------
+
+#: (id, metabin arguments, what the message must name). R accepts all of these (method =
+#: "LRP" needs the R package brglm2); pymeta refuses loudly rather than answer wrongly.
+METABIN_NOT_IMPLEMENTED = [
+    ("method-GLMM", dict(method="GLMM"), "GLMM"),
+    ("method-GLMM-OR", dict(method="GLMM", sm="OR"), "GLMM"),
+    ("method-LRP", dict(method="LRP"), "LRP"),
+    ("subgroup", dict(subgroup=["a", "b", "a"]), "subgroup"),
+    ("exclude", dict(exclude=[False, True, False]), "exclude"),
+    ("subset", dict(subset=[True, True, False]), "subset"),
+    ("cluster", dict(cluster=[1, 1, 2]), "cluster"),
+    ("weights", dict(weights=[1.0, 2.0, 1.0]), "weights"),
+    ("tau_preset", dict(tau_preset=0.1), "tau.preset"),
+    ("TE_tau", dict(TE_tau=0.1), "TE.tau"),
+    ("tau_common", dict(tau_common=True), "tau.common"),
+    ("method_predict-NNF", dict(method_predict="NNF"), "NNF"),
+    ("adhoc_hakn_ci-IQWiG6", dict(method_random_ci="HK", adhoc_hakn_ci="IQWiG6"), "IQWiG6"),
+]
+
+
+@pytest.mark.parametrize("kwargs,name", [(k, n) for _, k, n in METABIN_NOT_IMPLEMENTED],
+                         ids=[i for i, _, _ in METABIN_NOT_IMPLEMENTED])
+def test_metabin_not_implemented(kwargs, name):
+    with pytest.raises(NotImplementedError) as info:
+        pymeta.metabin(**BIN, **kwargs)
+    assert name in str(info.value)

@@ -68,8 +68,8 @@ def run(fun, data, opts=None, **extra):
     except ValueError as exc:
         # option combinations on which R meta stops too (e.g. method.predict = "KR-PR"
         # when the Kenward-Roger df is NaN): pymeta raises R's error as ValueError
-        if "R meta stops" in str(exc):
-            reject()
+        if "R meta stops" in str(exc) or "with argument 'sm = \"OR\"'" in str(exc):
+            reject()   # (and metabin's Peto / SSW with sm other than "OR", which R refuses)
         raise
 
 
@@ -127,7 +127,10 @@ def test_permutation_invariance(fun, data):
     d, opts = data.draw(cases(fun, min_k=2))
     perm = data.draw(st.permutations(range(len(d["studlab"]))))
     a = run(fun, d, opts)
-    b = run(fun, permuted(d, perm), opts)
+    # per-study options (metabin's incr.e / incr.c / incr vectors) move with the studies
+    popts = {key: ([v[i] for i in perm] if isinstance(v, list) and len(v) == len(perm) else v)
+             for key, v in opts.items()}
+    b = run(fun, permuted(d, perm), popts)
     # Sums in another order differ in the last bits; REML then iterates from a start
     # value that differs by rounding only, so everything agrees to ~1e-12.
     # The Q-profile bounds are where uniroot stops, with an absolute tolerance of
@@ -316,12 +319,16 @@ def test_smd_invariant_under_location_and_scale(case):
 @SETTINGS
 @given(case=cases("metabin"))
 def test_metabin_swap_arms(case):
-    """Swapping the groups inverts every risk ratio: TE, TE.common, TE.random and the CIs
-    change sign (the bounds swap); SEs, tau^2, Q, I2, the CMH statistic stay."""
+    """Swapping the groups inverts every risk ratio / odds ratio (and negates a risk or
+    arcsine difference): TE, TE.common, TE.random and the CIs change sign (the bounds
+    swap); SEs, tau^2, Q, I2, the CMH statistic stay."""
     d, opts = case
     a = run("metabin", d, opts)
+    swapped = dict(opts)
+    if "incr_e" in opts:   # user-given increments belong to the arms
+        swapped.update(incr_e=opts["incr_c"], incr_c=opts["incr_e"])
     b = run("metabin", {**d, "event_e": d["event_c"], "n_e": d["n_c"], "event_c": d["event_e"],
-                        "n_c": d["n_e"]}, opts)
+                        "n_c": d["n_e"]}, swapped)
     # log(x/y) vs log(y/x): rounding of the ratio, absolute ~eps
     at = 1e-12
     assert_close(b.TE, -a.TE, rtol=1e-9, atol=at, what="TE")
@@ -347,10 +354,13 @@ def test_metabin_swap_arms(case):
 
 
 @SETTINGS
-@given(d=bin_data(), opts=options("metabin"))
-def test_metabin_mh_and_inverse_share_random_effects(d, opts):
+@given(case=cases("metabin"))
+def test_metabin_mh_and_inverse_share_random_effects(case):
     """The random effects model (and heterogeneity) uses the inverse-variance study
-    estimates whatever ``method`` is, so MH and Inverse agree there, bit for bit."""
+    estimates whatever ``method`` is, so MH and Inverse agree there, bit for bit
+    (without Q.Cochrane, which takes Q and tau2 around the MH estimate instead)."""
+    d, opts = case
+    opts = {**opts, "Q_Cochrane": False}
     mh = run("metabin", d, {**opts, "method": "MH"})
     iv = run("metabin", d, {**opts, "method": "Inverse"})
     for f in (STUDY_FIELDS[:4] + ("w_random",) + POOLED_VECTORS + TAU2_FIELDS
@@ -359,22 +369,34 @@ def test_metabin_mh_and_inverse_share_random_effects(d, opts):
 
 
 @SETTINGS
-@given(d=bin_data(), opts=options("metabin"))
-def test_metabin_double_zeros(d, opts):
-    """RR: a study without events in either arm has TE = NA and no weight (unless
-    ``allstudies``); k counts the others."""
+@given(case=cases("metabin"))
+def test_metabin_double_zeros(case):
+    """Non-informative studies (no events in either arm; for odds ratios also events in
+    every patient of both arms) have TE = NA and no weight unless ``allstudies``, for
+    ratio measures; risk and arcsine differences keep them. k counts the others."""
+    d, opts = case
     res = run("metabin", d, opts)
-    dz = (d["event_e"] == 0) & (d["event_c"] == 0)
-    if opts.get("allstudies", False):
-        assert np.all(np.isfinite(res.TE))
-        assert res.k == res.k_all
+    ee, ne, ec, nc = (np.asarray(d[k]) for k in ("event_e", "n_e", "event_c", "n_c"))
+    dz = (ee == 0) & (ec == 0)
+    if opts.get("allstudies", False) or res.sm in ("RD", "ASD"):
+        out = np.zeros(dz.size, dtype=bool)
+    elif res.sm in ("OR", "DOR"):
+        out = dz | ((ee == ne) & (ec == nc))
     else:
-        assert np.all(np.isnan(res.TE[dz])) and np.all(np.isnan(res.seTE[dz]))
-        assert np.all(res.w_common[dz] == 0) and np.all(res.w_random[dz] == 0)
-        assert np.all(np.isfinite(res.TE[~dz]))
-        assert res.k == int((~dz).sum())
-        if dz.any():
-            assert any("double zero" in n for n in res.notes)
+        out = dz
+    # (seTE is NaN or, for odds ratios, Inf: 1 / 0 cells, as in R)
+    assert np.all(np.isnan(res.TE[out])) and not np.any(np.isfinite(res.seTE[out]))
+    if res.method != "SSW":   # sample size weights come from n.e, n.c alone
+        assert np.all(res.w_common[out] == 0) and np.all(res.w_random[out] == 0)
+    assert res.k <= int((~out).sum())
+    # with a positive continuity correction every other study has an estimate
+    positive = ("incr_e" not in opts and opts.get("incr", 0.5) != 0.0
+                and not isinstance(opts.get("incr"), list))
+    if positive and not (res.method == "Peto" and opts.get("allstudies", False)):
+        assert np.all(np.isfinite(res.TE[~out]))
+        assert res.k == int((~out).sum())
+    if out.any():
+        assert any("double zero" in n for n in res.notes)
 
 
 # ---------------------------------------------------------------------------------------
@@ -385,14 +407,21 @@ def _check_result(res):
     k, TE, seTE = res.k, np.asarray(res.TE), np.asarray(res.seTE)
     usable = np.isfinite(TE) & np.isfinite(seTE)
     assert res.k_all == TE.size
-    assert k == int(usable.sum())
+    # k counts the non-missing estimates; an infinite one (metabin with a zero
+    # continuity correction: log(0), 1/0) counts too, as in R, but gets no weight
+    assert k == int((~np.isnan(TE) & ~np.isnan(seTE)).sum())
     # study CIs contain the estimate
     for i in np.flatnonzero(usable):
         assert res.lower[i] <= TE[i] <= res.upper[i]
-    # weights: non-negative, zero exactly where a study cannot be pooled
-    for w in (res.w_common, res.w_random):
+    # weights: non-negative, zero exactly where a study cannot be pooled (metabin's
+    # sample size weights, SSW, come from n.e and n.c alone, as in R)
+    # Mantel-Haenszel weights come from the 2x2 cells: a study whose inverse-variance
+    # estimate is infinite (zero continuity correction) can still have one
+    ssw = getattr(res, "method", "") == "SSW"
+    mh = getattr(res, "method", "") == "MH"
+    for w, skip in ((res.w_common, ssw or mh), (res.w_random, ssw)):
         assert np.all(w >= 0)
-        assert np.all(w[~usable] == 0)
+        assert skip or np.all(w[~usable] == 0)
     # inverse-variance weights are positive for every usable study (a Mantel-Haenszel
     # weight is 0 for a study without events in the control arm when MH.exact = TRUE)
     assert np.all(res.w_random[usable] > 0)
@@ -401,8 +430,11 @@ def _check_result(res):
     if k == 0:
         assert math.isnan(res.TE_common) and math.isnan(res.tau2)
         return
-    # common effect (MH.exact = TRUE with zero cells can give log(0) = -Inf, as in R)
-    if math.isfinite(res.TE_common):
+    if k != int(usable.sum()):   # infinite estimates: R's edge case, checked against R
+        return
+    # common effect (MH.exact = TRUE with zero cells can give log(0) = -Inf, as in R;
+    # with method.common.ci = "IVhet" R's sum has no na.rm: a missing seTE gives NA)
+    if math.isfinite(res.TE_common) and not math.isnan(res.seTE_common):
         assert res.lower_common <= res.TE_common <= res.upper_common
         assert res.seTE_common >= 0   # 0 for MH.exact with all events in both arms
         assert 0 <= res.pval_common <= 1 or (res.seTE_common == 0 and math.isnan(res.pval_common))
@@ -412,8 +444,10 @@ def _check_result(res):
     for lo, up in zip(np.atleast_1d(res.lower_random), np.atleast_1d(res.upper_random)):
         assert within(lo, te_r, up)
     # heterogeneity
+    # metabin's Q.Cochrane: Q around the Mantel-Haenszel estimate, not the IV one
+    q_mh = getattr(res, "Q_Cochrane", False)
     if k == 1:
-        assert res.Q == 0 and res.df_Q == 0
+        assert (res.Q >= 0 if q_mh else res.Q == 0) and res.df_Q == 0
         assert math.isnan(res.pval_Q) and math.isnan(res.tau2) and math.isnan(res.tau)
         assert math.isnan(res.I2) and math.isnan(res.H)
         if res.k_all == 1:
@@ -449,6 +483,8 @@ def _check_result(res):
             (res.lower_H, res.H, res.upper_H)
     for b in (res.lower_I2, res.upper_I2):
         assert math.isnan(b) or 0 <= b <= 1
+    if ssw:   # SSW replaces TE.random and its CI; the PI stays metagen's (IV) one
+        return
     # prediction intervals contain TE.random ...
     for lo, up in zip(np.atleast_1d(res.lower_predict), np.atleast_1d(res.upper_predict)):
         assert within(lo, te_r, up)

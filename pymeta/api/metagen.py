@@ -88,7 +88,8 @@ def _tau_preset(value) -> float:
 def _resolve_predict(method_tau: str, tau_missing: bool, method_predict, prediction,
                      warn: Warn | None):
     """meta's ``prediction = gs("prediction") | !missing(method.predict)`` and the KR rule
-    (meta 8.5 ``set_method_tau`` / ``set_method_predict``: KR prediction intervals need REML).
+    (meta 8.5 ``set_method_tau`` / ``set_method_predict``: KR prediction intervals need REML;
+    their warnings come whatever ``warn`` is, as the meta functions call them without it).
 
     Returns ``(method_tau, method_predict, prediction)``.
     """
@@ -99,13 +100,13 @@ def _resolve_predict(method_tau: str, tau_missing: bool, method_predict, predict
     mp_t = tuple(setchar(m, CHOICES["method_predict"], "method_predict") for m in mp_t)
     if method_tau != "REML" and "KR" in mp_t and tau_missing and not missing:
         if warn is not None:
-            warn.warn("Argument 'method.tau' set to \"REML\" as 'method.predict' = \"KR\".")
+            warn.always("Argument 'method.tau' set to \"REML\" as 'method.predict' = \"KR\".")
         method_tau = "REML"
     any_kr, any_kr_pr = "KR" in mp_t, "KR-PR" in mp_t
     if method_tau != "REML" and (any_kr or any_kr_pr):
         if not tau_missing and not missing and warn is not None:
             which = " / ".join(x for x, y in (('"KR"', any_kr), ('"KR-PR"', any_kr_pr)) if y)
-            warn.warn(f"Argument 'method.predict' set to \"V\" instead of {which} as "
+            warn.always(f"Argument 'method.predict' set to \"V\" instead of {which} as "
                       "'method.tau' != \"REML\".")
         mp_t = tuple("V" if m in ("KR", "KR-PR") else m for m in mp_t)
     return method_tau, mp_t, check_logical(pred, "prediction")
@@ -178,9 +179,9 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MetaforWarning)
         fit = pool(TE, seTE, exclude, opts)
-    for c in caught:  # metafor's warnings reach the user as R's do, in order
-        if issubclass(c.category, MetaforWarning):
-            warn.warn(str(c.message))
+    for c in caught:  # metafor's warnings reach the user as R's do, in order (meta's
+        if issubclass(c.category, MetaforWarning):   # runNN: whatever warn is)
+            warn.always(str(c.message))
         else:
             warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
     study = ci(TE, seTE, level=level, df=study_df, null_effect=opts.null_effect)

@@ -1,10 +1,14 @@
-"""Study-level effects and Mantel-Haenszel pooling for binary outcomes (2x2 tables).
+"""Study-level effects and common effect pooling for binary outcomes (2x2 tables).
 
 Source: R meta 8.5 ``R/metabin.R`` sections (7) continuity correction, (8) study
-results and (11) Mantel-Haenszel. Risk ratio (sm = "RR"): Cooper & Hedges (1994)
-p. 247-8 with the variance of Hartung & Knapp (2001, eq. 18); Mantel-Haenszel RR with the
-Greenland & Robins (1985) variance; with ``MH.exact = FALSE`` (meta's default) the
-continuity correction is added inside the MH sums too, as in Stata's metan.
+results and (11) common effect methods. Study effects (Cooper & Hedges 1994): odds ratio
+p. 251-2 (Peto's O - E over V p. 252), risk ratio p. 247-8 with the variance of
+Hartung & Knapp (2001, eq. 18), risk difference p. 246-7, arcsine difference (Ruecker
+et al. 2009). Mantel-Haenszel: odds ratio with the Robins-Breslow-Greenland variance
+(Cooper & Hedges p. 265-6), risk ratio with the Greenland & Robins (1985) variance, risk
+difference with Deeks' (1999) variance; with ``MH.exact = FALSE`` (meta's default) the
+continuity correction is added inside the MH sums too, as in Stata's metan. Peto's
+method and sample size weighting (SSW) pool the study log odds ratios.
 """
 from __future__ import annotations
 
@@ -12,9 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.rmath import rlog, rpow, rsum
+import math
 
-__all__ = ["Table", "Continuity", "continuity", "risk_ratio", "mh_risk_ratio", "cmh_test"]
+from ..model.rmath import rexp, rlog, rpow, rsum, weighted_mean
+
+__all__ = ["Table", "Continuity", "continuity", "study_effects", "risk_ratio", "mh_pool",
+           "mh_risk_ratio", "peto_pool", "ssw_pool", "cmh_test"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,8 @@ class Continuity:
     nonpos_n: np.ndarray
     neg_events: np.ndarray
     double_zero: np.ndarray
+    addincr: bool = False     # method.incr = "all" in force
+    allincr: bool = False     # method.incr = "if0all" in force
 
 
 def _eq(a, b):
@@ -80,12 +89,15 @@ def _or(*xs):
 
 
 def continuity(event_e, n_e, event_c, n_c, *, sm: str, method: str, incr, method_incr: str,
-               allstudies: bool) -> Continuity:
+               allstudies: bool, user_incr=None) -> Continuity:
     """Which studies enter, and the increments added to their cells (meta section (7)).
 
     R's logical vectors carry NA; they are kept here as 1.0 / 0.0 / NaN so that studies
     with missing cells are treated exactly as R treats them (e.g. ``NA & FALSE`` is
     FALSE, and an NA subscript leaves the element alone).
+
+    ``user_incr``: the pair ``(incr_e, incr_c)`` when the user gave both (R's
+    ``method.incr = "user"`` branch): used as given, also for Peto's method.
     """
     k = event_e.size
     zero = np.zeros(k)
@@ -115,23 +127,27 @@ def continuity(event_e, n_e, event_c, n_c, *, sm: str, method: str, incr, method
     doublezeros = bool(sparse and sm in ("RR", "OR") and method not in ("Peto", "GLMM")
                        and np.any(dz == 1))
 
-    if isinstance(incr, str):  # "TACC": treatment arm continuity correction
-        with np.errstate(all="ignore"):
-            base_e, base_c = n_e / (n_e + n_c), n_c / (n_e + n_c)
-    else:
-        base_e = base_c = np.broadcast_to(np.asarray(incr, dtype=float), (k,))
     no_cc = sm == "ASD" or method in ("Peto", "GLMM")
-    addincr = method_incr == "all" and not no_cc
-    allincr = method_incr == "if0all" and not no_cc
-    if addincr or (sparse and allincr):
-        incr_e, incr_c = np.array(base_e, float), np.array(base_c, float)
-    elif sparse:
-        incr_e, incr_c = base_e * sel, base_c * sel
+    addincr = method_incr == "all" and not no_cc and user_incr is None
+    allincr = method_incr == "if0all" and not no_cc and user_incr is None
+    if user_incr is not None:
+        incr_e, incr_c = (np.asarray(v, dtype=float) for v in user_incr)
     else:
-        incr_e, incr_c = np.zeros(k), np.zeros(k)
-    if method == "Peto":
-        incr_e, incr_c = np.zeros(k), np.zeros(k)
+        if isinstance(incr, str):  # "TACC": treatment arm continuity correction
+            with np.errstate(all="ignore"):
+                base_e, base_c = n_e / (n_e + n_c), n_c / (n_e + n_c)
+        else:
+            base_e = base_c = np.broadcast_to(np.asarray(incr, dtype=float), (k,))
+        if addincr or (sparse and allincr):
+            incr_e, incr_c = np.array(base_e, float), np.array(base_c, float)
+        elif sparse:
+            incr_e, incr_c = base_e * sel, base_c * sel
+        else:
+            incr_e, incr_c = np.zeros(k), np.zeros(k)
+        if method == "Peto":
+            incr_e, incr_c = np.zeros(k), np.zeros(k)
     return Continuity(incl=incl, sparse_study=sel == 1, sparse=sparse, doublezeros=doublezeros,
+                      addincr=addincr, allincr=allincr,
                       incr_e=incr_e * incl, incr_c=incr_c * incl, allevents=allevents,
                       events_gt_n_e=gt_e == 1, events_gt_n_c=gt_c == 1,
                       nonpos_n=nonpos_n == 1, neg_events=neg == 1,
@@ -156,6 +172,109 @@ def risk_ratio(t: Table, incr_e, incr_c, allevents, RR_Cochrane: bool = False):
             seTE = np.sqrt(1 / (t.n11 + incr_e) - 1 / (t.n1_ + 2 * incr_e)
                            + 1 / (t.n21 + incr_c) - 1 / (t.n2_ + 2 * incr_c))
     return TE, seTE
+
+
+def _asin(x):
+    """The C library's asin elementwise (as R's ``asin``); NaN stays NaN."""
+    a = np.asarray(x, dtype=float)
+    return np.array([math.asin(v) if -1.0 <= v <= 1.0 else math.nan for v in a.ravel()]
+                    ).reshape(a.shape)
+
+
+def study_effects(t: Table, incr_e, incr_c, allevents, *, sm: str, method: str,
+                  RR_Cochrane: bool = False):
+    """TE and seTE per study for ``sm`` (log scale for ratios; NaN where not estimable)."""
+    with np.errstate(all="ignore"):
+        if sm in ("OR", "DOR"):
+            if method != "Peto":
+                TE = rlog(((t.n11 + incr_e) * (t.n22 + incr_c))
+                          / ((t.n12 + incr_e) * (t.n21 + incr_c)))
+                seTE = np.sqrt(1 / (t.n11 + incr_e) + 1 / (t.n12 + incr_e)
+                               + 1 / (t.n21 + incr_c) + 1 / (t.n22 + incr_c))
+            else:  # Peto: (O - E) / V with the hypergeometric variance
+                n_1 = t.n11 + t.n21
+                n_2 = t.n12 + t.n22
+                E = t.n1_ * n_1 / t.n__
+                V = t.n1_ * t.n2_ * n_1 * n_2 / ((t.n__ - 1) * (t.n__ * t.n__))
+                TE = (t.n11 - E) / V
+                seTE = np.sqrt(1 / V)
+        elif sm in ("RR", "VE"):
+            TE, seTE = risk_ratio(t, incr_e, incr_c, allevents, RR_Cochrane)
+        elif sm == "RD":
+            TE = t.n11 / t.n1_ - t.n21 / t.n2_
+            seTE = np.sqrt((t.n11 + incr_e) * (t.n12 + incr_e) / rpow(t.n1_ + 2 * incr_e, 3)
+                           + (t.n21 + incr_c) * (t.n22 + incr_c) / rpow(t.n2_ + 2 * incr_c, 3))
+        elif sm == "ASD":
+            TE = _asin(np.sqrt(t.n11 / t.n1_)) - _asin(np.sqrt(t.n21 / t.n2_))
+            seTE = np.sqrt(0.25 * (1 / t.n1_ + 1 / t.n2_))
+        else:  # pragma: no cover - guarded by argument checks
+            raise ValueError(sm)
+    return np.asarray(TE, dtype=float), np.asarray(seTE, dtype=float)
+
+
+def mh_pool(t: Table, TE, incr_e, incr_c, exclude, sm: str):
+    """Mantel-Haenszel common effect: (TE, seTE, weights) for ``sm`` (OR/DOR, RR/VE, RD)."""
+    if sm in ("RR", "VE"):
+        return mh_risk_ratio(t, incr_e, incr_c, exclude)
+    with np.errstate(all="ignore"):
+        N = t.n__ + 2 * incr_e + 2 * incr_c
+        if sm in ("OR", "DOR"):
+            A = (t.n11 + incr_e) * (t.n22 + incr_c) / N
+            B = (t.n11 + incr_e + t.n22 + incr_c) / N
+            C = (t.n12 + incr_e) * (t.n21 + incr_c) / N
+            D = (t.n12 + incr_e + t.n21 + incr_c) / N
+            A, B, C, D = (np.where(exclude, 0.0, x) for x in (A, B, C, D))
+            sA, sC = rsum(A), rsum(C)
+            TE_c = float(rlog(np.float64(sA) / sC))
+            e = float(rexp(TE_c))
+            seTE_c = float(np.sqrt(1 / (2 * (np.float64(sA) * sA))
+                                   * (rsum(A * B) + e * (np.float64(rsum(B * C)) + rsum(A * D))
+                                      + (e * e) * rsum(C * D))))
+            w = C
+        elif sm == "RD":
+            ne2, nc2 = t.n1_ + 2 * incr_e, t.n2_ + 2 * incr_c
+            R = (((t.n11 + incr_e) * (t.n12 + incr_e) * rpow(nc2, 3)
+                  + (t.n21 + incr_c) * (t.n22 + incr_c) * rpow(ne2, 3))
+                 / (ne2 * nc2 * (N * N)))
+            S = ne2 * nc2 / N
+            R, S = (np.where(exclude, 0.0, x) for x in (R, S))
+            w = S
+            TE_c = weighted_mean(TE, w)
+            sS = np.float64(rsum(S))
+            seTE_c = float(np.sqrt(np.float64(rsum(R)) / (sS * sS)))
+        else:  # pragma: no cover
+            raise ValueError(sm)
+    return TE_c, seTE_c, np.where(np.isnan(w), 0.0, w)
+
+
+def peto_pool(TE, seTE, exclude):
+    """Peto's common effect: inverse-variance mean of the Peto log odds ratios."""
+    with np.errstate(all="ignore"):
+        w = 1 / (seTE * seTE)
+    w = np.where(exclude, 0.0, w)
+    TE_c = weighted_mean(TE, w)
+    with np.errstate(all="ignore"):
+        seTE_c = float(np.sqrt(1 / np.float64(rsum(w))))
+    return TE_c, seTE_c, np.where(np.isnan(w), 0.0, w)
+
+
+def ssw_weights(n_e, n_c, exclude):
+    """Sample size weights n.e * n.c / (n.e + n.c) (0 for excluded studies)."""
+    with np.errstate(all="ignore"):
+        w = n_e * n_c / (n_e + n_c)
+    return np.where(exclude, 0.0, w)
+
+
+def ssw_pool(TE, seTE, w, tau2: float = 0.0):
+    """Sample size weighted mean of ``TE`` and its SE (with ``tau2`` added to the study
+    variances for the random effects model); ``tau2`` NaN drops every term, as R's
+    ``sum(..., na.rm = TRUE)`` does."""
+    TE_c = weighted_mean(TE, w)
+    with np.errstate(all="ignore"):
+        num = rsum((w * w) * (seTE * seTE + tau2))
+        sw = np.float64(rsum(w))
+        seTE_c = float(np.sqrt(np.float64(num) / (sw * sw)))
+    return TE_c, seTE_c, np.where(np.isnan(w), 0.0, w)
 
 
 def mh_risk_ratio(t: Table, incr_e, incr_c, exclude):

@@ -79,11 +79,11 @@ def calc_Rb(seTE, seTE_random: float, tau2: float, Q: float, df_Q: float,
     """
     if math.isnan(df_Q) or df_Q == 0:
         return Interval(NA, NA, NA)
-    k = df_Q + 1
+    k = np.float64(df_Q) + 1   # (df.Q = -1 when no study is left: R divides by 0)
     seTE = np.asarray(seTE, dtype=float)
     var = seTE ** 2
     w = 1 / var
-    S1, S2, S3 = rsum(w), rsum(w * w), rsum(rpow(w, 3))
+    S1, S2, S3 = (np.float64(v) for v in (rsum(w), rsum(w * w), rsum(rpow(w, 3))))
     with np.errstate(all="ignore"):
         Rb = tau2 / (k * (seTE_random * seTE_random))
         a = var * (S1 - S2 / S1)

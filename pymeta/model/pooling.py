@@ -21,7 +21,7 @@ from . import genq
 from . import tau2 as tau2_mod
 from .heterogeneity import Interval, calc_H, calc_Rb, isquared, pval_Q
 from .intervals import ci
-from .rmath import rpow, rsum, weighted_mean
+from .rmath import r_sum, rpow, rsum, weighted_mean
 
 __all__ = ["ModelOptions", "hetcalc", "kenwardroger", "pool"]
 
@@ -68,7 +68,7 @@ def hetcalc(TE, seTE, opts: ModelOptions) -> dict:
                lower_tau=NA, upper_tau=NA, sign_lower_tau="", sign_upper_tau="")
 
     if opts.TE_tau is not None and opts.method_tau == "DL":
-        raise NotImplementedError("TE.tau (Q.Cochrane) with method.tau = 'DL' is not implemented yet")
+        return _flatten_het(_hetcalc_te_tau(TE, seTE, float(opts.TE_tau), level, out))
 
     if k < 2:
         Q = NA if k == 0 else 0.0
@@ -113,6 +113,31 @@ def hetcalc(TE, seTE, opts: ModelOptions) -> dict:
                    sign_lower_tau=ci0.lb_sign, sign_upper_tau=ci0.ub_sign)
     out.update(method_tau_ci=method_tau_ci, H=H, I2=I2)
     return _flatten_het(out)
+
+
+def _hetcalc_te_tau(TE, seTE, TE_tau: float, level: float, out: dict) -> dict:
+    """meta's hetcalc with ``TE.tau`` and DL (as RevMan 5, e.g. metabin's Q.Cochrane): Q
+    around the given estimate, tau2 = (Q - df) / C (0 if Q <= df, NA if df = 0), no tau2
+    CI, H and I2 from that Q."""
+    with np.errstate(all="ignore"):
+        w = 1 / (seTE * seTE)
+    w[np.isnan(w)] = 0.0
+    d = TE - TE_tau
+    Q = rsum(w * (d * d))
+    df_Q = float(np.count_nonzero(~np.isnan(seTE)) - 1)
+    if df_Q == 0:
+        tau2 = NA
+    elif Q <= df_Q:   # R: round(Q, digits = 18) <= df.Q; rounding to 18 decimals is moot here
+        tau2 = 0.0
+    else:
+        sw = np.float64(rsum(w))
+        with np.errstate(all="ignore"):
+            C = sw - np.float64(rsum(w * w)) / sw
+            tau2 = float(np.float64(Q - df_Q) / C)
+    out.update(tau2=tau2, tau=math.sqrt(tau2) if tau2 >= 0 else NA, Q=Q, df_Q=df_Q,
+               pval_Q=pval_Q(Q, df_Q), method_tau_ci="",
+               H=calc_H(Q, df_Q, level), I2=isquared(Q, df_Q, level))
+    return out
 
 
 def _estimate_tau2(TE, vi, method_tau: str, control: dict):
@@ -216,7 +241,8 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         seTE_common = math.sqrt(1 / rsum(w_common)) if rsum(w_common) > 0 else math.inf
     else:  # IVhet (Doi et al. 2015)
         sw = rsum(w_common)
-        seTE_common = math.sqrt(rsum((w_common / sw) ** 2 * (seTE ** 2 + tau2_calc)))
+        with np.errstate(all="ignore"):   # R's sum() here has no na.rm: NA seTE -> NA
+            seTE_common = float(np.sqrt(r_sum((w_common / sw) ** 2 * (seTE ** 2 + tau2_calc))))
     cc = ci(TE_common, seTE_common, opts.level_ma, null_effect=opts.null_effect)
 
     # Random effects model (Cooper & Hedges 1994, p. 265, 274-5)

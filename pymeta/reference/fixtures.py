@@ -173,7 +173,12 @@ _VARIANTS = {
     "metabin": {"default": {}, "Inverse": {"method": "Inverse"},
                 "TACC_all": {"incr": "TACC", "method_incr": "all", "MH_exact": True},
                 "HK_HTS": {"method_random_ci": "HK", "method_predict": "HTS",
-                           "RR_Cochrane": True}},
+                           "RR_Cochrane": True},
+                "OR_MH_DL": {"sm": "OR", "method_tau": "DL"},     # Q.Cochrane
+                "OR_Peto": {"sm": "OR", "method": "Peto"},
+                "OR_SSW": {"sm": "OR", "method": "SSW", "method_random_ci": "HK"},
+                "RD_MH": {"sm": "RD", "MH_exact": True},
+                "ASD": {"sm": "ASD"}},
 }
 
 

@@ -240,6 +240,8 @@ class Report:
 
 
 def _show(v) -> str:
+    if isinstance(v, (list, tuple)) or hasattr(v, "shape"):
+        return "<per-study vector>"   # e.g. metabin's incr.e: one row, not one per draw
     return json.dumps(v) if isinstance(v, str) else str(v)
 
 

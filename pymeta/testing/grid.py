@@ -46,14 +46,20 @@ GRID = MappingProxyType({
         **MODEL_GRID,
     }),
     "metabin": MappingProxyType({
-        "sm": ("RR",),
-        "method": ("MH", "Inverse"),
-        "incr": (0.5, 0.1, "TACC"),
-        "method_incr": ("only0", "if0all", "all"),
+        "sm": ("RR", "OR", "RD", "ASD", "DOR", "VE"),
+        # Peto and SSW need sm = "OR": the strategy mostly pairs them so (R's refusal of
+        # other sm is kept in ~1 in 10 such draws, where pymeta must raise too)
+        "method": ("MH", "Inverse", "Peto", "SSW"),
+        "incr": (None, 0.5, 0.1, "TACC", 0.0),
+        # "user": the strategy adds incr.e / incr.c (or a study-specific incr)
+        "method_incr": ("only0", "if0all", "all", "user"),
         "allstudies": (False, True),
         "MH_exact": (False, True),
         "RR_Cochrane": (False, True),
-        **{k: v for k, v in MODEL_GRID.items() if k != "method_common_ci"},
+        "Q_Cochrane": (None, True, False),
+        "pscale": (None, 100.0),
+        "warn": (None, False),        # some of R's warnings come whatever warn is
+        **MODEL_GRID,
     }),
     "metamean": MappingProxyType({
         "sm": ("MRAW", "MLN"),

@@ -286,4 +286,54 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, **fixed) -> st.SearchStrate
     if fun == "metacont":
         return opts.flatmap(lambda o: st.tuples(
             cont_data(min_k, max_k, positive=o.get("sm") == "ROM"), st.just(o)))
+    if fun == "metabin":
+        return st.tuples(bin_data(min_k, max_k), opts, st.integers(0, 9)).flatmap(
+            lambda c: _bin_case(c[0], c[1], keep_invalid=c[2] == 5, fixed=fixed))
     return st.tuples(_DATA[fun](min_k, max_k), opts)
+
+
+#: Continuity corrections drawn for method.incr = "user" (per study).
+_USER_INCR = (0.5, 0.1, 0.0, 1.0, 0.25)
+
+
+def _bin_case(data: dict, opts: dict, keep_invalid: bool, fixed: dict) -> st.SearchStrategy:
+    """metabin options made to fit the data and each other.
+
+    * Peto's method and sample size weighting need sm = "OR" (R stops otherwise): such
+      draws get sm = "OR" (or, if sm was fixed, method = "MH"), except about one in ten,
+      which stay as drawn so that R's refusal is checked too (pymeta must raise).
+    * method.incr = "user" needs per-study increments: ``incr.e`` / ``incr.c`` (vectors,
+      or single values R recycles), or a study-specific ``incr`` vector (R then uses it
+      for both arms); sometimes ``method.incr`` is left out (R sets "user" itself) or
+      set to "only0" (R warns that the increments given win).
+    """
+    o = dict(opts)
+    if (o.get("method") in ("Peto", "SSW") and o.get("sm", "RR") not in ("OR", "ASD")
+            and not keep_invalid):
+        if "sm" not in fixed:
+            o["sm"] = "OR"
+        elif "method" not in fixed:
+            o["method"] = "MH"
+    if o.get("method_incr") != "user":
+        return st.tuples(st.just(data), st.just(o))
+    k = len(data["studlab"])
+    vec = st.lists(st.sampled_from(_USER_INCR), min_size=k, max_size=k)
+
+    def attach(draw):
+        variant, ie, ic, one = draw
+        u = dict(o)
+        if variant == 0:        # incr.e / incr.c, method.incr = "user"
+            u.update(incr_e=ie, incr_c=ic)
+        elif variant == 1:      # incr.e / incr.c, method.incr not given
+            u.pop("method_incr")
+            u.update(incr_e=ie, incr_c=ic)
+        elif variant == 2:      # study-specific incr (R: incr.e = incr.c = incr)
+            u.pop("method_incr")
+            u["incr"] = ie if k > 1 else ie[0]   # (one study: a plain incr)
+        elif variant == 3:      # increments given but method.incr = "only0": R warns
+            u.update(method_incr="only0", incr_e=ie, incr_c=ic)
+        else:                   # single values, recycled by R
+            u.update(incr_e=one, incr_c=one)
+        return (data, u)
+
+    return st.tuples(st.integers(0, 4), vec, vec, st.sampled_from(_USER_INCR)).map(attach)
