@@ -510,26 +510,3 @@ def test_against_r(case, r_meta):
 
 #: (id, metabin arguments, what the message must name). R accepts all of these (method =
 #: "LRP" needs the R package brglm2); pymeta refuses loudly rather than answer wrongly.
-METABIN_NOT_IMPLEMENTED = [
-    ("method-GLMM", dict(method="GLMM"), "GLMM"),
-    ("method-GLMM-OR", dict(method="GLMM", sm="OR"), "GLMM"),
-    ("method-LRP", dict(method="LRP"), "LRP"),
-    ("subgroup", dict(subgroup=["a", "b", "a"]), "subgroup"),
-    ("exclude", dict(exclude=[False, True, False]), "exclude"),
-    ("subset", dict(subset=[True, True, False]), "subset"),
-    ("cluster", dict(cluster=[1, 1, 2]), "cluster"),
-    ("weights", dict(weights=[1.0, 2.0, 1.0]), "weights"),
-    ("tau_preset", dict(tau_preset=0.1), "tau.preset"),
-    ("TE_tau", dict(TE_tau=0.1), "TE.tau"),
-    ("tau_common", dict(tau_common=True), "tau.common"),
-    ("method_predict-NNF", dict(method_predict="NNF"), "NNF"),
-    ("adhoc_hakn_ci-IQWiG6", dict(method_random_ci="HK", adhoc_hakn_ci="IQWiG6"), "IQWiG6"),
-]
-
-
-@pytest.mark.parametrize("kwargs,name", [(k, n) for _, k, n in METABIN_NOT_IMPLEMENTED],
-                         ids=[i for i, _, _ in METABIN_NOT_IMPLEMENTED])
-def test_metabin_not_implemented(kwargs, name):
-    with pytest.raises(NotImplementedError) as info:
-        pymeta.metabin(**BIN, **kwargs)
-    assert name in str(info.value)

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 import pymeta
 from pymeta.model.tau2 import FisherScoringError, MetaforError
 from pymeta.result import r_name
-from pymeta.testing.strategies import bin_data, cases, options
+from pymeta.testing.strategies import cases
 
 pytestmark = pytest.mark.filterwarnings("ignore::pymeta.MetaWarning",
                                         "ignore::RuntimeWarning")

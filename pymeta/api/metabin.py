@@ -13,7 +13,6 @@ NotImplementedError): method = "GLMM" and "LRP".
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 
