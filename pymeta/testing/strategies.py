@@ -305,12 +305,15 @@ def prop_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
     return dict(event=event, n=n, studlab=draw(study_labels(k)))
 
 
-def _person_time() -> st.SearchStrategy[float]:
-    """Person-times: small (0.5..50), usual (10..5000) or large (10^4..10^6), sometimes
-    with decimals (as reported person-years are)."""
-    return st.one_of(st.integers(1, 50).map(float), st.integers(10, 5000).map(float),
-                     st.integers(10_000, 1_000_000).map(float),
-                     st.floats(0.5, 5000.0).map(lambda t: round(t, 1)).filter(lambda t: t > 0))
+def _person_time(scale: float) -> st.SearchStrategy[float]:
+    """Person-times within a factor of 30 of ``scale`` (drawn per data set from 1 to 10^6),
+    sometimes with one decimal (as reported person-years are)."""
+    return st.tuples(st.floats(0.0, 1.5), st.booleans()).map(
+        lambda t: max(round(scale * 10.0 ** t[0], 1 if t[1] else 0), 0.5))
+
+
+def _time_scale() -> st.SearchStrategy[float]:
+    return st.sampled_from((1.0, 20.0, 500.0, 10_000.0, 1_000_000.0))
 
 
 @st.composite
@@ -323,12 +326,13 @@ def rate_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
     k = draw(study_count(min_k, max_k))
     log10_rate = draw(st.floats(-5.0, 1.0))
     tau = draw(st.sampled_from((0.0, 0.0, 0.1, 0.5, 1.0, 2.0)))
-    rows = draw(st.lists(st.tuples(_person_time(), _unit_normal(), _unit_normal(),
+    scale = draw(_time_scale())
+    rows = draw(st.lists(st.tuples(_person_time(scale), _unit_normal(), _unit_normal(),
                                    st.sampled_from(("usual",) * 8 + ("zero", "zero"))),
                          min_size=k, max_size=k))
     event, time = np.zeros(k), np.zeros(k)
     for i, (t, u, z, pattern) in enumerate(rows):
-        lam = min(10.0 ** log10_rate * math.exp(tau * u) * t, 1e7)
+        lam = min(10.0 ** log10_rate * math.exp(tau * u) * t, 2e4)
         e = max(round(lam + math.sqrt(lam) * z), 0)
         event[i], time[i] = (0 if pattern == "zero" else e), t
     return dict(event=event, time=time, studlab=draw(study_labels(k)))
@@ -346,13 +350,14 @@ def inc_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
     mu = draw(st.floats(-2.0, 2.0))
     tau = draw(st.sampled_from((0.0, 0.0, 0.1, 0.5, 1.0, 2.0)))
     pattern = st.sampled_from(("usual",) * 7 + ("zero_e", "zero_c", "double_zero"))
-    rows = draw(st.lists(st.tuples(_person_time(), _person_time(), _unit_normal(),
+    scale = draw(_time_scale())
+    rows = draw(st.lists(st.tuples(_person_time(scale), _person_time(scale), _unit_normal(),
                                    _unit_normal(), _unit_normal(), pattern),
                          min_size=k, max_size=k))
     ee, te, ec, tc = (np.zeros(k) for _ in range(4))
     for i, (t1, t2, u, z1, z2, pat) in enumerate(rows):
-        lam_c = min(10.0 ** log10_rate * t2, 1e7)
-        lam_e = min(10.0 ** log10_rate * math.exp(mu + tau * u) * t1, 1e7)
+        lam_c = min(10.0 ** log10_rate * t2, 2e4)
+        lam_e = min(10.0 ** log10_rate * math.exp(mu + tau * u) * t1, 2e4)
         e1 = max(round(lam_e + math.sqrt(lam_e) * z1), 0)
         e2 = max(round(lam_c + math.sqrt(lam_c) * z2), 0)
         if pat in ("zero_e", "double_zero"):
