@@ -69,7 +69,8 @@ def run(fun, data, opts=None, **extra):
     except ValueError as exc:
         # option combinations on which R meta stops too (e.g. method.predict = "KR-PR"
         # when the Kenward-Roger df is NaN): pymeta raises R's error as ValueError
-        if "R meta stops" in str(exc) or "Cochran method only available" in str(exc):
+        if any(t in str(exc) for t in ("R meta stops", "Cochran method only available",
+                                       "Argument 'null.effect' must be between 0 and 1")):
             reject()
         raise
 
@@ -554,10 +555,15 @@ def test_metaprop_study_ci_contains_estimate(case):
     estimate (always for PRAW, PAS, PFT; for PLOGIT and PLN without an increment)."""
     d, opts = case
     a = run("metaprop", d, opts)
-    for lo, te, up, inc in zip(a.lower, a.TE, a.upper, a.incr_event):
+    for lo, te, up, inc, e, n in zip(a.lower, a.TE, a.upper, a.incr_event, a.event, a.n):
         if a.sm in ("PLOGIT", "PLN") and inc > 0:
             continue
-        assert within(lo, te, up, slack=1e-12), (lo, te, up)
+        if a.method_ci == "WSCC" and e in (0, n):
+            continue   # Newcombe's WSCC formula without his special cases (as in R meta)
+        # a Wilson bound for 0 or n events is 0 or 1 only up to rounding (1 - 3e-17), which
+        # asin(sqrt(.)) magnifies to ~1e-8 near 1 (R computes the same)
+        assert within(lo, te, up, slack=1e-7 if a.sm in ("PAS", "PFT") else 1e-12), \
+            (lo, te, up)
     assert np.all(np.asarray(a.event) <= np.asarray(a.n))
 
 
