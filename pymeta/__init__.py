@@ -1,7 +1,8 @@
 """pymeta: R meta's pooling methods in Python, with numeric parity to R proven by tests.
 
 Public API: :func:`metagen`, :func:`metacont`, :func:`metabin`, :func:`metamean`,
-:func:`metacor` and their result classes.
+:func:`metacor`, :func:`metaprop`, :func:`metainc`, :func:`metarate` and their
+result classes.
 Arguments and fields are R meta's names with "." replaced by "_"; ``result.to_dict()``
 returns R's dotted names.
 """
@@ -10,13 +11,18 @@ from .api.metacont import metacont
 from .api.metacor import metacor
 from .api.metagen import metagen
 from .api.metamean import metamean
+from .api.metaprop import metaprop
+from .api.metainc import metainc
+from .api.metarate import metarate
 from .api._args import MetaWarning
-from .result import Meta, MetaBin, MetaCont, MetaCor, MetaGen, MetaMean
+from .result import (Meta, MetaBin, MetaCont, MetaCor, MetaGen, MetaInc, MetaMean, MetaProp,
+                     MetaRate)
 
 __version__ = "0.1.0"
 #: The R meta version whose results pymeta reproduces.
 R_META_VERSION = "8.5-0"
 
-__all__ = ["metagen", "metacont", "metabin", "metamean", "metacor", "Meta", "MetaGen",
-           "MetaCont", "MetaBin", "MetaMean", "MetaCor",
+__all__ = ["metagen", "metacont", "metabin", "metamean", "metacor", "metaprop", "metainc",
+           "metarate", "Meta", "MetaGen",
+           "MetaCont", "MetaBin", "MetaMean", "MetaCor", "MetaProp", "MetaInc", "MetaRate",
            "MetaWarning", "R_META_VERSION", "__version__"]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Meta", "MetaGen", "MetaCont", "MetaBin", "MetaMean", "MetaCor", "r_name"]
+__all__ = ["Meta", "MetaGen", "MetaCont", "MetaBin", "MetaMean", "MetaCor", "MetaProp", "MetaInc",
+           "MetaRate", "r_name"]
 
 #: Field names whose R spelling is not the mechanical "_" -> "." mapping.
 _R_NAME_EXCEPTIONS: dict[str, str] = {}
@@ -246,3 +247,48 @@ class MetaCor(Meta):
     """Result of :func:`pymeta.metacor` (correlations and sample sizes)."""
     cor: np.ndarray
     n: np.ndarray
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetaProp(Meta):
+    """Result of :func:`pymeta.metaprop` (single proportions: events and sample sizes)."""
+    event: np.ndarray
+    n: np.ndarray
+    incr: float | np.ndarray
+    method_incr: str
+    sparse: bool
+    method_ci: str
+    incr_event: np.ndarray
+    pscale: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetaInc(Meta):
+    """Result of :func:`pymeta.metainc` (events and person-times in two groups)."""
+    event_e: np.ndarray
+    time_e: np.ndarray
+    event_c: np.ndarray
+    time_c: np.ndarray
+    incr: float | np.ndarray
+    method_incr: str
+    sparse: bool
+    incr_e: np.ndarray
+    incr_c: np.ndarray
+    k_MH: float
+    irscale: float
+    irunit: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetaRate(Meta):
+    """Result of :func:`pymeta.metarate` (single incidence rates: events and person-times)."""
+    event: np.ndarray
+    time: np.ndarray
+    n: np.ndarray | None
+    incr: float | np.ndarray
+    method_incr: str
+    sparse: bool
+    method_ci: str
+    incr_event: np.ndarray
+    irscale: float
+    irunit: str

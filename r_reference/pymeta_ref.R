@@ -72,6 +72,10 @@ pymeta_ref_run <- function(fun, args, fields, reset = TRUE) {
     })
 
   secs <- as.numeric(Sys.time() - t0, units = "secs")
+  # meta returns NULL instead of stopping in a few cases (metainc, method = "Cochran"
+  # with sm = "IRD", after a warning): no result, treated as an error
+  if (is.na(err) && is.null(res))
+    err <- paste(c("meta returned NULL", warns), collapse = ": ")
   ok <- is.na(err)
   values <- list()
   missing <- character(0)

@@ -47,7 +47,14 @@ BIN = dict(event_e=[5.0, 8.0, 3.0], n_e=[20.0, 30.0, 25.0], event_c=[7.0, 10.0, 
 MEAN = dict(n=[20.0, 30.0, 25.0], mean=[1.2, 0.8, 1.0], sd=[1.0, 1.1, 0.9],
             studlab=["Alpha", "Beta", "Gamma"])
 COR = dict(cor=[0.5, 0.3, 0.6], n=[20.0, 30.0, 25.0], studlab=["Alpha", "Beta", "Gamma"])
-BASE = {"metacont": CONT, "metabin": BIN, "metamean": MEAN, "metacor": COR}
+PROP = dict(event=[5.0, 8.0, 3.0], n=[20.0, 30.0, 25.0], method="Inverse",
+            studlab=["Alpha", "Beta", "Gamma"])
+INC = dict(event_e=[5.0, 8.0, 3.0], time_e=[200.0, 310.0, 250.0], event_c=[7.0, 10.0, 6.0],
+           time_c=[220.0, 280.0, 240.0], studlab=["Alpha", "Beta", "Gamma"])
+RATE = dict(event=[5.0, 8.0, 3.0], time=[200.0, 310.0, 250.0],
+            studlab=["Alpha", "Beta", "Gamma"])
+BASE = {"metacont": CONT, "metabin": BIN, "metamean": MEAN, "metacor": COR,
+        "metaprop": PROP, "metainc": INC, "metarate": RATE}
 
 W_SD = "Note, studies with non-positive values for sd.e or sd.c get no weight in meta-analysis."
 W_N_CONT = ("Note, studies with non-positive values for n.e and / or n.c get no weight in "
@@ -387,6 +394,81 @@ CASES += [
          r_ok=True),
     Case("bin-IVhet-MH", "metabin", **_bin(method_common_ci="IVhet"), expect="result",
          r_ok=True, warnings=(W_IVHET,)),
+]
+
+# -- metaprop, metainc, metarate: impossible, missing and rejected input -------------------
+W_NASM = ("Normal approximation confidence interval (argument method.ci = \"NAsm\") used as\n"
+          "at least one number of events contains a non-integer value.")
+CASES += [
+    Case("prop-event-gt-n", "metaprop", **_same("metaprop", "event", 1, 35.0),
+         expect="error", r_ok=False, names=("events",),
+         r_error="Number of events must not be larger than number of observations"),
+    Case("prop-n-zero", "metaprop", **_same("metaprop", "n", 1, 0.0),
+         expect="error", r_ok=False, names=("'n'",), r_error="Argument 'n' must be positive."),
+    Case("prop-event-negative", "metaprop", **_same("metaprop", "event", 2, -1.0),
+         expect="error", r_ok=False, names=("'event'",),
+         r_error="Argument 'event' must be larger equal 0."),
+    Case("prop-event-nan", "metaprop", **_same("metaprop", "event", 1, NAN),
+         expect="result", r_ok=True, noted=("Beta",)),
+    # R quirk: with method.ci = "CP" (default) a missing n reaches binom.test, which stops
+    Case("prop-n-nan-CP", "metaprop", **_opt("metaprop", "n", 0, NAN, sm="PFT"),
+         expect="error", r_ok=False, names=("'n'",), r_error="'n' must be a positive integer"),
+    Case("prop-n-nan-WS", "metaprop", **_opt("metaprop", "n", 0, NAN, sm="PFT", method_ci="WS"),
+         expect="result", r_ok=True, noted=("Alpha",)),
+    Case("rate-Poisson-time-nan", "metarate",
+         **_opt("metarate", "time", 0, NAN, method_ci="Poisson"),
+         expect="error", r_ok=False, names=("'T'",), r_error="'T' must be nonnegative"),
+    Case("rate-time-nan", "metarate", **_same("metarate", "time", 0, NAN),
+         expect="result", r_ok=True, noted=("Alpha",)),
+    Case("prop-event-non-integer", "metaprop", **_same("metaprop", "event", 1, 7.5),
+         expect="result", r_ok=True, warnings=(W_NASM,)),
+    Case("prop-null-effect-2", "metaprop", **_opt("metaprop", "n", 0, 20.0, null_effect=2.0),
+         expect="error", r_ok=False, names=("null.effect",),
+         r_error="Argument 'null.effect' must be between 0 and 1."),
+    # R's default for sm = "PLOGIT" is the GLMM, which pymeta does not implement
+    Case("prop-PLOGIT-GLMM-default", "metaprop",
+         py={k: v for k, v in PROP.items() if k != "method"},
+         r={k: v for k, v in PROP.items() if k != "method"}, expect="notimpl", r_ok=True,
+         names=("GLMM", "method=\"Inverse\"")),
+    Case("inc-time_e-negative", "metainc", **_same("metainc", "time_e", 1, -3.0),
+         expect="error", r_ok=False, names=("time.e",),
+         r_error="Argument 'time.e' must be positive."),
+    Case("inc-event_c-negative", "metainc", **_same("metainc", "event_c", 1, -3.0),
+         expect="error", r_ok=False, names=("event.c",),
+         r_error="Argument 'event.c' must be larger equal 0."),
+    # MH: the study with a missing event.e keeps its weight S (R's sums with na.rm = TRUE)
+    Case("inc-event_e-nan", "metainc", **_same("metainc", "event_e", 1, NAN),
+         expect="result", r_ok=True, noted=("Beta",), mh_weight_kept=True),
+    Case("inc-event_c-nan-Inverse", "metainc",
+         **_opt("metainc", "event_c", 1, NAN, method="Inverse"),
+         expect="result", r_ok=True, noted=("Beta",)),
+    Case("inc-time_c-nan-IRD", "metainc",
+         **_opt("metainc", "time_c", 2, NAN, sm="IRD", method="Inverse"),
+         expect="result", r_ok=True, noted=("Gamma",)),
+    # R warns and returns NULL
+    Case("inc-Cochran-IRD", "metainc", **_opt("metainc", "time_c", 2, 240.0, sm="IRD",
+                                              method="Cochran"),
+         expect="error", r_ok=False, names=("Cochran",),
+         r_error="Cochran method only available"),
+    # R stops with an internal error (no MH formula for IRSD)
+    Case("inc-MH-IRSD", "metainc", **_opt("metainc", "time_c", 2, 240.0, sm="IRSD",
+                                          method="MH"),
+         expect="error", r_ok=False, names=("IRSD",), r_error="object 'w.common' not found"),
+    Case("rate-time-zero", "metarate", **_same("metarate", "time", 1, 0.0),
+         expect="error", r_ok=False, names=("'time'",),
+         r_error="Argument 'time' must be positive."),
+    Case("rate-event-nan", "metarate", **_same("metarate", "event", 1, NAN),
+         expect="result", r_ok=True, noted=("Beta",)),
+    Case("rate-Poisson-event-nan", "metarate",
+         **_opt("metarate", "event", 1, NAN, method_ci="Poisson"),
+         expect="result", r_ok=True, noted=("Beta",)),
+    Case("rate-Poisson-null-effect-2", "metarate",
+         **_opt("metarate", "time", 1, 310.0, method_ci="Poisson", null_effect=2.0),
+         expect="error", r_ok=False, names=("null.effect",),
+         r_error="Argument 'null.effect' must be between 0 and 1."),
+    Case("rate-event-non-integer", "metarate",
+         **_opt("metarate", "event", 1, 7.5, method_ci="Poisson"),
+         expect="result", r_ok=True, warnings=(W_NASM,)),
 ]
 
 IDS = [c.id for c in CASES]

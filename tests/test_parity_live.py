@@ -28,7 +28,8 @@ pytestmark = pytest.mark.r
 
 N = int(os.environ.get("PYMETA_PARITY_N", "300"))
 _CLS = {"metacont": pymeta.MetaCont, "metabin": pymeta.MetaBin, "metagen": pymeta.MetaGen,
-        "metamean": pymeta.MetaMean, "metacor": pymeta.MetaCor}
+        "metamean": pymeta.MetaMean, "metacor": pymeta.MetaCor, "metaprop": pymeta.MetaProp,
+        "metainc": pymeta.MetaInc, "metarate": pymeta.MetaRate}
 
 
 def check_case(r_meta, fun, args, label, strict=False):
@@ -133,3 +134,26 @@ METABIN_METHODS = ("MH", "Inverse", "Peto", "SSW")
 def test_live_metabin(r_meta, method, data):
     d, opts = data.draw(strategies.cases("metabin", method=method))
     check_case(r_meta, "metabin", {**d, **opts}, f"metabin {opts.get('sm', 'RR')} {method}")
+
+
+@_SETTINGS
+@given(case=strategies.cases("metaprop"))
+def test_live_metaprop(r_meta, case):
+    data, opts = case
+    check_case(r_meta, "metaprop", {**data, **opts}, f"metaprop {opts.get('sm', 'PLOGIT')}")
+
+
+@_SETTINGS
+@given(case=strategies.cases("metainc"))
+def test_live_metainc(r_meta, case):
+    data, opts = case
+    check_case(r_meta, "metainc", {**data, **opts},
+               f"metainc {opts.get('sm', 'IRR')} {opts.get('method', 'default')}")
+
+
+@_SETTINGS
+@given(case=strategies.cases("metarate"))
+def test_live_metarate(r_meta, case):
+    data, opts = case
+    check_case(r_meta, "metarate", {**data, **opts},
+               f"metarate {opts.get('sm', 'IRLN')} {opts.get('method_ci', 'NAsm')}")

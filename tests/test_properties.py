@@ -43,7 +43,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::pymeta.MetaWarning",
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FUN = {"metacont": pymeta.metacont, "metabin": pymeta.metabin, "metamean": pymeta.metamean,
-       "metacor": pymeta.metacor}
+       "metacor": pymeta.metacor, "metaprop": pymeta.metaprop, "metainc": pymeta.metainc,
+       "metarate": pymeta.metarate}
 
 #: Pooled scalar fields (depend on the studies as a set, not on their order).
 POOLED_SCALARS = ("TE_common", "seTE_common", "lower_common", "upper_common", "pval_common",
@@ -68,8 +69,10 @@ def run(fun, data, opts=None, **extra):
     except ValueError as exc:
         # option combinations on which R meta stops too (e.g. method.predict = "KR-PR"
         # when the Kenward-Roger df is NaN): pymeta raises R's error as ValueError
-        if "R meta stops" in str(exc) or "with argument 'sm = \"OR\"'" in str(exc):
-            reject()   # (and metabin's Peto / SSW with sm other than "OR", which R refuses)
+        if any(t in str(exc) for t in ("R meta stops", "with argument 'sm = \"OR\"'",
+                                       "Cochran method only available",
+                                       "Argument 'null.effect' must be between 0 and 1")):
+            reject()   # option combinations R refuses too (e.g. Peto with sm != "OR")
         raise
 
 
@@ -120,7 +123,7 @@ def within(lo, x, hi, slack=0.0) -> bool:
 # Order of the studies does not matter
 # ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fun", ["metacont", "metabin"])
+@pytest.mark.parametrize("fun", ["metacont", "metabin", "metaprop", "metainc", "metarate"])
 @SETTINGS
 @given(data=st.data())
 def test_permutation_invariance(fun, data):
@@ -508,7 +511,7 @@ def _check_result(res):
                 assert up - lo >= ci_width[fam] * (1 - 1e-12), (m, up - lo, ci_width[fam])
 
 
-@pytest.mark.parametrize("fun", ["metacont", "metabin"])
+@pytest.mark.parametrize("fun", ["metacont", "metabin", "metaprop", "metainc", "metarate"])
 @settings(SETTINGS, max_examples=150)
 @given(data=st.data())
 def test_result_invariants(fun, data):
@@ -516,7 +519,7 @@ def test_result_invariants(fun, data):
     _check_result(run(fun, d, opts))
 
 
-@pytest.mark.parametrize("fun", ["metacont", "metabin"])
+@pytest.mark.parametrize("fun", ["metacont", "metabin", "metaprop", "metainc", "metarate"])
 @SETTINGS
 @given(data=st.data())
 def test_single_study(fun, data):
@@ -565,3 +568,74 @@ def test_to_dict(fun, data):
         assert key in out
     for n in names:
         assert out[r_name(n)] is getattr(res, n)
+
+
+# ---------------------------------------------------------------------------------------
+# metaprop, metainc, metarate
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fun", ["metaprop", "metainc", "metarate"])
+@SETTINGS
+@given(data=st.data())
+def test_single_group_and_rates_pool_like_metagen(fun, data):
+    """The study estimates pool exactly as metagen pools them (inverse variance parts)."""
+    d, opts = data.draw(cases(fun))
+    a = run(fun, d, opts)
+    gen_opts = {k: v for k, v in opts.items()
+                if k not in ("sm", "method", "method_ci", "incr", "method_incr", "null_effect")}
+    with np.errstate(all="ignore"):
+        g = pymeta.metagen(a.TE, a.seTE, studlab=d["studlab"], **gen_opts)
+    fields = ["Q", "tau2", "TE_random", "w_random", "lower_random", "upper_random"]
+    if a.method == "Inverse":
+        fields += ["TE_common", "seTE_common", "w_common"]
+    for f in fields:
+        assert_close(getattr(g, f), getattr(a, f), rtol=0, what=f)
+
+
+@SETTINGS
+@given(case=cases("metaprop"))
+def test_metaprop_study_ci_contains_estimate(case):
+    """Each study's interval contains its estimate where no continuity correction moves the
+    estimate (always for PRAW, PAS, PFT; for PLOGIT and PLN without an increment)."""
+    d, opts = case
+    a = run("metaprop", d, opts)
+    for lo, te, up, inc, e, n in zip(a.lower, a.TE, a.upper, a.incr_event, a.event, a.n):
+        if a.sm in ("PLOGIT", "PLN") and inc > 0:
+            continue
+        if a.method_ci == "WSCC" and e in (0, n):
+            continue   # Newcombe's WSCC formula without his special cases (as in R meta)
+        # a Wilson bound for 0 or n events is 0 or 1 only up to rounding (1 - 3e-17), which
+        # asin(sqrt(.)) magnifies to ~1e-8 near 1 (R computes the same)
+        assert within(lo, te, up, slack=1e-7 if a.sm in ("PAS", "PFT") else 1e-12), \
+            (lo, te, up)
+    assert np.all(np.asarray(a.event) <= np.asarray(a.n))
+
+
+@SETTINGS
+@given(case=cases("metarate"))
+def test_metarate_study_ci_contains_estimate(case):
+    d, opts = case
+    a = run("metarate", d, opts)
+    for lo, te, up, inc in zip(a.lower, a.TE, a.upper, a.incr_event):
+        if a.sm in ("IR", "IRLN") and inc > 0:
+            continue
+        assert within(lo, te, up, slack=1e-12), (lo, te, up)
+
+
+@SETTINGS
+@given(case=cases("metainc", min_k=2))
+def test_metainc_swap_groups(case):
+    """Swapping the groups negates the log rate ratio / rate difference, study by study and
+    pooled (the continuity correction is symmetric in the groups)."""
+    d, opts = case
+    a = run("metainc", d, opts)
+    s = {**d, "event_e": d["event_c"], "time_e": d["time_c"], "event_c": d["event_e"],
+         "time_c": d["time_e"]}
+    b = run("metainc", s, opts)
+    assert_close(b.TE, -np.asarray(a.TE), rtol=1e-12, atol=1e-15, what="TE")
+    assert_close(b.seTE, a.seTE, rtol=1e-12, what="seTE")
+    assert_close(b.Q, a.Q, rtol=1e-9, atol=1e-12 * max(1.0, a.Q), what="Q")
+    if a.method != "Cochran":   # Cochran's weights are not symmetric in the groups
+        te_scale = float(np.nanmax(np.abs(a.TE))) if np.isfinite(a.TE).any() else 1.0
+        assert_close(b.TE_common, -a.TE_common, rtol=1e-9, atol=1e-12 * te_scale,
+                     what="TE_common")

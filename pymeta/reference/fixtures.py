@@ -239,7 +239,8 @@ def _result_class(fun: str):
     from .. import result
     return {"metacont": result.MetaCont, "metabin": result.MetaBin,
             "metagen": result.MetaGen, "metamean": result.MetaMean,
-            "metacor": result.MetaCor}[fun]
+            "metacor": result.MetaCor, "metaprop": result.MetaProp,
+            "metainc": result.MetaInc, "metarate": result.MetaRate}[fun]
 
 
 def _record(case: Case, out: dict, fields) -> dict:
@@ -284,7 +285,7 @@ def _with_date(text_without_date: dict, old_path: Path) -> str:
 #: The randomised corpus: cases per function (drawn from the declared grid), its seed and
 #: the largest k (kept small so that the files stay small).
 RANDOM_CORPUS = {"metagen": 700, "metacont": 700, "metabin": 700, "metamean": 400,
-                 "metacor": 400}
+                 "metacor": 400, "metaprop": 400, "metainc": 400, "metarate": 400}
 RANDOM_SEED = 20261125
 RANDOM_MAX_K = 10
 

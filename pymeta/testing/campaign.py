@@ -41,7 +41,8 @@ def _result_class(fun: str):
     from .. import result
     return {"metagen": result.MetaGen, "metacont": result.MetaCont,
             "metabin": result.MetaBin, "metamean": result.MetaMean,
-            "metacor": result.MetaCor}[fun]
+            "metacor": result.MetaCor, "metaprop": result.MetaProp,
+            "metainc": result.MetaInc, "metarate": result.MetaRate}[fun]
 
 
 def draw_cases(fun: str, n: int, seed: int, max_k: int = 30) -> list:

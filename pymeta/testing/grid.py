@@ -72,6 +72,30 @@ GRID = MappingProxyType({
         "null_effect": (0.0, 0.3, -0.5),
         **MODEL_GRID,
     }),
+    "metaprop": MappingProxyType({
+        "sm": ("PLOGIT", "PAS", "PFT", "PLN", "PRAW"),
+        "method": ("Inverse",),               # R's default for PLOGIT (GLMM) is not implemented
+        "method_ci": ("CP", "WS", "WSCC", "AC", "SA", "SACC", "NAsm"),
+        "incr": (0.5, 0.1),
+        "method_incr": ("only0", "if0all", "all"),
+        "null_effect": (None, 0.5, 0.1),      # None: R's default (NA, no test)
+        **MODEL_GRID,
+    }),
+    "metainc": MappingProxyType({
+        "sm": ("IRR", "IRD", "IRSD", "VE"),
+        "method": (None, "MH", "Inverse", "Cochran"),   # None: MH, or Inverse for IRSD
+        "incr": (0.5, 0.1),
+        "method_incr": ("only0", "if0all", "all"),
+        **MODEL_GRID,
+    }),
+    "metarate": MappingProxyType({
+        "sm": ("IRLN", "IR", "IRS", "IRFT"),
+        "method_ci": ("NAsm", "Poisson"),
+        "incr": (0.5, 0.1),
+        "method_incr": ("only0", "if0all", "all"),
+        "null_effect": (None, 0.5, 0.01, 2.0),  # None: R's default (NA, no test)
+        **MODEL_GRID,
+    }),
 })
 
 

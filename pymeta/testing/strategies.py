@@ -37,7 +37,8 @@ from hypothesis import strategies as st
 
 from .grid import GRID
 
-__all__ = ["cont_data", "bin_data", "gen_data", "mean_data", "cor_data", "options", "cases",
+__all__ = ["cont_data", "bin_data", "gen_data", "mean_data", "cor_data", "prop_data",
+           "rate_data", "inc_data", "options", "cases",
            "study_count", "study_labels"]
 
 #: Between-study SD as a multiple of the median within-study SE: none .. extreme.
@@ -267,8 +268,109 @@ def cor_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
     return dict(cor=cor, n=n, studlab=draw(study_labels(k)))
 
 
+#: Per-study patterns for single proportions / rates, with their weight in the draw.
+_PROP_PATTERNS = ("usual",) * 7 + ("zero", "zero", "all", "all")
+
+
+@st.composite
+def prop_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
+    """Single proportions: ``event, n`` (floats holding integers) and ``studlab``.
+
+    Always valid (``0 <= event <= n``, ``n >= 1``). True proportions from rare (1e-4) to
+    near certain, logit-scale heterogeneity from none to large; sample sizes 1..30,
+    10..500 or very large (10^3..10^5). Some studies are forced to have no events or
+    events in every patient.
+    """
+    k = draw(study_count(min_k, max_k))
+    kind = draw(st.sampled_from(("rare", "low", "moderate", "high", "near_one")))
+    lo, hi = {"rare": (-4.0, -2.0), "low": (-2.0, -1.0), "moderate": (-1.0, -0.3),
+              "high": (-0.3, -0.05), "near_one": (-0.05, -0.0005)}[kind]
+    p0 = 10.0 ** draw(st.floats(lo, hi))
+    tau = draw(st.sampled_from((0.0, 0.0, 0.1, 0.5, 1.0, 2.0)))
+    n_size = draw(st.sampled_from(((1, 30), (10, 500), (1000, 100_000))))
+    study = st.tuples(st.integers(*n_size), _unit_normal(), _unit_normal(),
+                      st.sampled_from(_PROP_PATTERNS))
+    rows = draw(st.lists(study, min_size=k, max_size=k))
+    event, n = np.zeros(k), np.zeros(k)
+    mu = math.log(p0 / (1 - p0))
+    for i, (ni, u, z, pattern) in enumerate(rows):
+        p = 1 / (1 + math.exp(-(mu + tau * u)))
+        e = round(ni * p + math.sqrt(ni * p * (1 - p)) * z)
+        e = min(max(e, 0), ni)
+        if pattern == "zero":
+            e = 0
+        elif pattern == "all":
+            e = ni
+        event[i], n[i] = e, ni
+    return dict(event=event, n=n, studlab=draw(study_labels(k)))
+
+
+def _person_time(scale: float) -> st.SearchStrategy[float]:
+    """Person-times within a factor of 30 of ``scale`` (drawn per data set from 1 to 10^6),
+    sometimes with one decimal (as reported person-years are)."""
+    return st.tuples(st.floats(0.0, 1.5), st.booleans()).map(
+        lambda t: max(round(scale * 10.0 ** t[0], 1 if t[1] else 0), 0.5))
+
+
+def _time_scale() -> st.SearchStrategy[float]:
+    return st.sampled_from((1.0, 20.0, 500.0, 10_000.0, 1_000_000.0))
+
+
+@st.composite
+def rate_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
+    """Single incidence rates: ``event`` (whole numbers), ``time`` (person-time) and ``studlab``.
+
+    Rates from rare (1e-5 per unit of time) to high (10), log-scale heterogeneity from
+    none to large; some studies have no events.
+    """
+    k = draw(study_count(min_k, max_k))
+    log10_rate = draw(st.floats(-5.0, 1.0))
+    tau = draw(st.sampled_from((0.0, 0.0, 0.1, 0.5, 1.0, 2.0)))
+    scale = draw(_time_scale())
+    rows = draw(st.lists(st.tuples(_person_time(scale), _unit_normal(), _unit_normal(),
+                                   st.sampled_from(("usual",) * 8 + ("zero", "zero"))),
+                         min_size=k, max_size=k))
+    event, time = np.zeros(k), np.zeros(k)
+    for i, (t, u, z, pattern) in enumerate(rows):
+        lam = min(10.0 ** log10_rate * math.exp(tau * u) * t, 2e4)
+        e = max(round(lam + math.sqrt(lam) * z), 0)
+        event[i], time[i] = (0 if pattern == "zero" else e), t
+    return dict(event=event, time=time, studlab=draw(study_labels(k)))
+
+
+@st.composite
+def inc_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
+    """Incidence rates in two groups: ``event_e, time_e, event_c, time_c`` and ``studlab``.
+
+    Control rates from rare (1e-5) to high (10) per unit of person-time, log rate ratios
+    ``mu + tau * u_i``; some studies have no events in one group or in both.
+    """
+    k = draw(study_count(min_k, max_k))
+    log10_rate = draw(st.floats(-5.0, 1.0))
+    mu = draw(st.floats(-2.0, 2.0))
+    tau = draw(st.sampled_from((0.0, 0.0, 0.1, 0.5, 1.0, 2.0)))
+    pattern = st.sampled_from(("usual",) * 7 + ("zero_e", "zero_c", "double_zero"))
+    scale = draw(_time_scale())
+    rows = draw(st.lists(st.tuples(_person_time(scale), _person_time(scale), _unit_normal(),
+                                   _unit_normal(), _unit_normal(), pattern),
+                         min_size=k, max_size=k))
+    ee, te, ec, tc = (np.zeros(k) for _ in range(4))
+    for i, (t1, t2, u, z1, z2, pat) in enumerate(rows):
+        lam_c = min(10.0 ** log10_rate * t2, 2e4)
+        lam_e = min(10.0 ** log10_rate * math.exp(mu + tau * u) * t1, 2e4)
+        e1 = max(round(lam_e + math.sqrt(lam_e) * z1), 0)
+        e2 = max(round(lam_c + math.sqrt(lam_c) * z2), 0)
+        if pat in ("zero_e", "double_zero"):
+            e1 = 0
+        if pat in ("zero_c", "double_zero"):
+            e2 = 0
+        ee[i], te[i], ec[i], tc[i] = e1, t1, e2, t2
+    return dict(event_e=ee, time_e=te, event_c=ec, time_c=tc, studlab=draw(study_labels(k)))
+
+
 _DATA = {"metacont": cont_data, "metabin": bin_data, "metagen": gen_data,
-         "metamean": mean_data, "metacor": cor_data}
+         "metamean": mean_data, "metacor": cor_data, "metaprop": prop_data,
+         "metainc": inc_data, "metarate": rate_data}
 
 
 def cases(fun: str, min_k: int = 1, max_k: int = 30, **fixed) -> st.SearchStrategy[tuple]:

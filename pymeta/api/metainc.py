@@ -1,0 +1,165 @@
+"""``metainc``: meta-analysis of incidence rates in two groups, R meta 8.5's rules.
+
+Source: R meta 8.5 ``R/metainc.R``. Implemented: sm = "IRR" (R's default), "IRD", "IRSD",
+"VE"; method = "MH" (R's default unless sm = "IRSD"), "Inverse" and "Cochran";
+continuity corrections ``incr`` with ``method.incr`` "only0" / "if0all" / "all" (the
+increment goes to the events of both groups of a study with a zero count); ``irscale``;
+the model options of :func:`pymeta.metagen`. Random effects and heterogeneity come from
+the inverse-variance study estimates, as in R, also when the common effect is MH or
+Cochran. method = "GLMM" and user increments (``incr.e``/``incr.c``) raise
+NotImplementedError.
+
+What R 8.5-0 rejects, pymeta rejects: the Mantel-Haenszel method has no formula for
+sm = "IRSD" and the Cochran method none for "IRD" or "IRSD" (R stops, or for Cochran with
+"IRD" warns and returns NULL; pymeta raises ValueError with R's text).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from ..defaults import DEFAULTS
+from ..effects import rate
+from ..model.intervals import ci
+from ..result import MetaInc
+from ._args import (Warn, check_length, check_logical, column, numeric,
+                    reject_unsupported, setchar, studlabs)
+from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metaprop import METHOD_INCR, check_incr, incr_field
+
+__all__ = ["metainc"]
+
+_LACKING = LACKING_COMMON | frozenset({"incr_e", "incr_c", "model_glmm", "n_e", "n_c",
+                                       "method_bias", "label_e", "label_c"})
+SM_INC = ("IRR", "IRD", "IRSD", "VE")
+METHOD_INC = ("Inverse", "MH", "Cochran", "GLMM")
+
+
+def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method=None,
+            sm=None, incr=None, method_incr=None, level=None, common=None, random=None,
+            prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
+            level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
+            level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
+            backtransf=None, irscale=1, irunit="person-years", control=None, warn=None,
+            **r_only) -> MetaInc:
+    """Meta-analysis of incidence rates (R meta ``metainc``), R's defaults throughout.
+
+    ``event_e``, ``time_e``, ``event_c``, ``time_c`` (events and person-times of the
+    experimental and control groups) and ``studlab`` are vectors or, with ``data``,
+    column names.
+    """
+    reject_unsupported("metainc", r_only, _LACKING)
+    w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    sm = setchar(sm or "IRR", SM_INC, "sm")
+    model = resolve_model(locals(), warn=w)
+    backtransf = check_logical((sm != "IRSD" and DEFAULTS["backtransf"])
+                               if backtransf is None else backtransf, "backtransf")
+    if isinstance(irscale, (bool, np.bool_)) or not isinstance(
+            irscale, (int, float, np.integer, np.floating)):
+        raise ValueError("Argument 'irscale' must be a numeric of length 1.")
+    irscale = float(irscale)
+    if not isinstance(irunit, str):
+        raise ValueError("Argument 'irunit' must be a character vector.")
+    if sm != "IRD" and irscale != 1:
+        w.warn("Argument 'irscale' only considered for incidence rate differences.")
+        irscale = 1.0
+    method = setchar(method or ("Inverse" if sm == "IRSD" else "MH"), METHOD_INC, "method")
+    if method == "GLMM":
+        raise NotImplementedError("metainc(): method = \"GLMM\" is not implemented in pymeta.")
+    if method != "Inverse" and model.opts.method_common_ci == "IVhet":
+        if method_common_ci is not None:
+            w.warn("Argument 'method.common.ci = \"IVhet\"' only available if 'method = "
+                   "\"Inverse\".")
+        model = dataclasses.replace(
+            model, opts=dataclasses.replace(model.opts, method_common_ci="classic"))
+    method_incr = setchar(method_incr or DEFAULTS["method_incr"], METHOD_INCR, "method_incr")
+
+    raw = {name: column(v, data, name) for name, v in
+           dict(event_e=event_e, time_e=time_e, event_c=event_c, time_c=time_c).items()}
+    if raw["event_e"] is None:
+        raise ValueError("Argument 'event.e' is NULL.")
+    labels_raw = column(studlab, data, "studlab")
+    k_all = len(np.atleast_1d(np.asarray(raw["event_e"], dtype=object)))
+    incr_arr = check_incr(DEFAULTS["incr"] if incr is None else column(incr, data, "incr"),
+                          k_all)
+    if method_incr == "user":
+        raise ValueError("Arguments 'incr.e' and 'incr.c' must be provided if "
+                         "'method.incr = \"user\".")
+    for name in ("time_e", "event_c", "time_c"):
+        if raw[name] is None:
+            raise ValueError(f"Argument '{name.replace('_', '.')}' is NULL.")
+    labels = studlabs(labels_raw, k_all)
+    x = {name: numeric(v, name, labels) for name, v in raw.items()}
+    ee, te, ec, tc = x["event_e"], x["time_e"], x["event_c"], x["time_c"]
+    for name, pos in (("event_e", False), ("time_e", True), ("event_c", False),
+                      ("time_c", True)):
+        v = x[name][~np.isnan(x[name])]
+        if pos and (v <= 0).any():
+            raise ValueError(f"Argument '{name.replace('_', '.')}' must be positive.")
+        if not pos and (v < 0).any():
+            raise ValueError(f"Argument '{name.replace('_', '.')}' must be larger equal 0.")
+    check_length("event_e", k_all, **{k: v for k, v in x.items() if k != "event_e"},
+                 studlab=None if labels_raw is None else labels)
+    if k_all == 0:
+        raise ValueError("No studies to combine in meta-analysis.")
+
+    sel, sparse, incr_event = rate.inc_continuity(ee, ec, incr=incr_arr, method_incr=method_incr)
+    TE, seTE = rate.inc_effects(ee, te, ec, tc, incr_event, incr_event, sm)
+    TE = np.where(np.isnan(TE), np.nan, TE)
+
+    k_usable = int((~(np.isnan(ee) | np.isnan(ec) | np.isnan(te) | np.isnan(tc))).sum())
+    if k_usable == 1:
+        model = dataclasses.replace(model, opts=dataclasses.replace(
+            model.opts, method_random_ci=tuple("classic" if m == "HK" else m
+                                               for m in model.opts.method_random_ci)))
+    common_fit = None
+    if method == "MH":
+        if sm == "IRSD":  # R: object 'w.common' not found
+            raise ValueError("metainc(): the Mantel-Haenszel method is not available for "
+                             "sm = \"IRSD\" (R meta stops: object 'w.common' not found).")
+        common_fit = rate.mh_common(ee, te, ec, tc, TE, sm)
+    elif method == "Cochran":
+        if sm == "IRD":
+            raise ValueError("Cochran method only available for Incidence Rate Ratio "
+                             "(sm = \"IRR\") and Vaccine Efficacy / Effectiveness (sm = \"VE\")")
+        if sm == "IRSD":  # R: object 'TE.common' not found
+            raise ValueError("metainc(): the Cochran method is not available for "
+                             "sm = \"IRSD\" (R meta stops: object 'TE.common' not found).")
+        common_fit = rate.cochran_common(ee, te, ec, tc, TE)
+    _notes(w, labels, ee, ec, te, tc, incr_event, method)
+
+    fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method,
+                         backtransf=backtransf)
+    if common_fit is not None:
+        TEc, seTEc, w_c = common_fit
+        c = ci(TEc, seTEc, level=model.opts.level_ma)
+        fields.update(TE_common=float(c.TE), seTE_common=float(c.seTE),
+                      lower_common=float(c.lower), upper_common=float(c.upper),
+                      statistic_common=float(c.statistic), pval_common=float(c.p),
+                      w_common=np.asarray(w_c, float))
+    if method == "MH":
+        wc = np.asarray(common_fit[2], float)
+        k_MH = math.nan if np.isnan(wc).any() else float((wc > 0).sum())
+    else:
+        k_MH = math.nan
+    fields["method_random"] = "Inverse"
+    return MetaInc(**fields, event_e=ee, time_e=te, event_c=ec, time_c=tc,
+                   incr=incr_field(incr_arr), method_incr=method_incr, sparse=sparse,
+                   incr_e=incr_event, incr_c=incr_event, k_MH=k_MH, irscale=irscale,
+                   irunit=irunit, warnings=tuple(w.warnings), notes=tuple(w.notes))
+
+
+def _notes(w: Warn, labels, ee, ec, te, tc, incr_event, method) -> None:
+    corr = np.flatnonzero(incr_event > 0)
+    if corr.size:
+        inside = (" (not inside the Mantel-Haenszel / Cochran sums, as in R)"
+                  if method != "Inverse" else "")
+        w.note(", ".join(f"'{labels[i]}'" for i in corr)
+               + f": continuity correction added to the events of both groups{inside}.")
+    miss = np.flatnonzero(np.isnan(ee) | np.isnan(ec) | np.isnan(te) | np.isnan(tc))
+    if miss.size:
+        w.note(", ".join(f"'{labels[i]}'" for i in miss)
+               + ": missing data; no study estimate, left out of the inverse-variance and "
+               "random effects analyses.")
