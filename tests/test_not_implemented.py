@@ -23,6 +23,10 @@ DATA = {
                     n_c=[22.0, 28.0, 24.0]),
     "metamean": dict(n=[20.0, 30.0, 25.0], mean=[1.2, 0.8, 1.0], sd=[1.0, 1.1, 0.9]),
     "metacor": dict(cor=[0.5, 0.3, 0.6], n=[20.0, 30.0, 25.0]),
+    "metaprop": dict(event=[5.0, 8.0, 3.0], n=[20.0, 30.0, 25.0], method="Inverse"),
+    "metainc": dict(event_e=[5.0, 8.0, 3.0], time_e=[200.0, 310.0, 250.0],
+                    event_c=[7.0, 10.0, 6.0], time_c=[220.0, 280.0, 240.0]),
+    "metarate": dict(event=[5.0, 8.0, 3.0], time=[200.0, 310.0, 250.0]),
 }
 
 #: (function, argument, value) combinations R accepts and pymeta refuses.
@@ -31,6 +35,9 @@ LACKING_VALUES = [
     ("metabin", "method_predict", "NNF"),
     ("metabin", "method", "GLMM"),               # R: metafor::rma.glmm (lme4)
     ("metabin", "method", "LRP"),                # R: package brglm2
+    ("metaprop", "method", "GLMM"),              # R's default for sm = "PLOGIT"
+    ("metainc", "method", "GLMM"),
+    ("metarate", "method", "GLMM"),
 ]
 
 
@@ -45,7 +52,7 @@ ARGS = [(fun, arg) for fun in DATA for arg in lacking(fun)]
 @pytest.mark.parametrize("fun,arg", ARGS, ids=[f"{f}-{a}" for f, a in ARGS])
 def test_lacking_argument_raises(fun, arg):
     with pytest.raises(NotImplementedError, match=arg.replace("_", ".")):
-        getattr(pymeta, fun)(**DATA[fun], **{arg: 1})
+        getattr(pymeta, fun)(**{**DATA[fun], arg: 1})
 
 
 @pytest.mark.parametrize("fun,arg,value", LACKING_VALUES)
@@ -53,7 +60,7 @@ def test_lacking_value_raises(fun, arg, value):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(NotImplementedError, match=value):
-            getattr(pymeta, fun)(**DATA[fun], **{arg: value})
+            getattr(pymeta, fun)(**{**DATA[fun], arg: value})
 
 
 def test_list_of_lacking_arguments():
