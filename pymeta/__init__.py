@@ -10,13 +10,15 @@ from .api.metacont import metacont
 from .api.metacor import metacor
 from .api.metagen import metagen
 from .api.metamean import metamean
+from .api.metainf import metacum, metainf
 from .api._args import MetaWarning
-from .result import Meta, MetaBin, MetaCont, MetaCor, MetaGen, MetaMean
+from .result import Meta, MetaBin, MetaCont, MetaCor, MetaCum, MetaGen, MetaInf, MetaMean
 
 __version__ = "0.1.0"
 #: The R meta version whose results pymeta reproduces.
 R_META_VERSION = "8.5-0"
 
 __all__ = ["metagen", "metacont", "metabin", "metamean", "metacor", "Meta", "MetaGen",
-           "MetaCont", "MetaBin", "MetaMean", "MetaCor",
+           "MetaCont", "MetaBin", "MetaMean", "MetaCor", "metainf", "metacum", "MetaInf",
+           "MetaCum",
            "MetaWarning", "R_META_VERSION", "__version__"]

@@ -35,6 +35,11 @@ class Warn:
             self.warnings.append(msg)
             _warnings.warn(msg, MetaWarning, stacklevel=4)
 
+    def always(self, msg: str) -> None:
+        """A warning R gives whatever ``warn`` is (metafor's, through meta's runNN)."""
+        self.warnings.append(msg)
+        _warnings.warn(msg, MetaWarning, stacklevel=4)
+
     def note(self, msg: str) -> None:
         self.notes.append(msg)
 

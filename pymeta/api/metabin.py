@@ -20,6 +20,7 @@ from ..result import MetaBin
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 
 __all__ = ["metabin"]
 
@@ -32,6 +33,7 @@ def _fmt_study(labels, idx) -> str:
     return ", ".join(f"'{labels[i]}'" for i in idx)
 
 
+@meta_function
 def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None, sm=None,
             incr=None, method_incr=None, allstudies=None, level=None, MH_exact=None,
             RR_Cochrane=None, Q_Cochrane=None, common=None, random=None, prediction=None,

@@ -20,6 +20,7 @@ from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 
 __all__ = ["metacont"]
 
@@ -30,6 +31,7 @@ _LACKING = LACKING_COMMON | frozenset({
 })
 
 
+@meta_function
 def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, sm=None,
              method_ci=None, level=None, pooledvar=None, method_smd=None, sd_glass=None,
              exact_smd=None, common=None, random=None,

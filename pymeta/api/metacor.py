@@ -20,6 +20,7 @@ from ..result import MetaCor
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 
 __all__ = ["metacor"]
 
@@ -42,6 +43,7 @@ def _null_effect(value) -> float:
     return float(value)
 
 
+@meta_function
 def metacor(cor, n, studlab=None, data=None, *, sm=None, level=None, common=None, random=None,
             prediction=None, method_tau=None, method_tau_ci=None, method_I2=None, level_ma=None,
             method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
