@@ -54,9 +54,10 @@ def column(value, data, arg: str):
 
 
 def studlabs(studlab, k: int) -> tuple:
-    """meta's ``setstudlab``: 1..k when absent ("" for a single study)."""
+    """meta's ``setstudlab``: the numbers 1..k when absent ("" for a single study)."""
     if studlab is None:
-        return ("",) if k == 1 else tuple(str(i) for i in range(1, k + 1))
+        # R: seq(along = rep(1, k)), i.e. the numbers 1..k (not strings)
+        return ("",) if k == 1 else tuple(range(1, k + 1))
     labs = tuple(str(s) for s in np.asarray(studlab, dtype=object).ravel())
     return labs
 

@@ -94,8 +94,7 @@ def update(res, **changes):
     opts = {k: v for k, v in opts.items() if k in accepted}
     opts.update(changes)
     out = f(**args, **opts)
-    if "studlab" not in call:
-        # R stores the default labels 1..k as a number column (data$.studlab) and
-        # update.meta passes it on: the updated result's labels are numeric
-        out = out.replace(studlab=tuple(float(i) for i in range(1, len(out.studlab) + 1)))
+    if "studlab" not in call and len(out.studlab) == 1:
+        # R stores the label of a single study ("") and passes it on: "" stays ""
+        pass
     return out

@@ -293,11 +293,11 @@ def _with_subgroups(case):
     return subgroups(k).map(lambda sg: (data if sg is None else {**data, "subgroup": sg}, opts))
 
 
-def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = True,
+def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = False,
           **fixed) -> st.SearchStrategy[tuple]:
     """``(data, options)`` pairs for ``fun``: call ``getattr(pymeta, fun)(**data, **options)``.
 
-    With ``with_subgroups`` about two data sets in three carry a ``subgroup`` column
+    With ``with_subgroups`` (the parity campaigns) about two data sets in three carry a ``subgroup`` column
     (:func:`subgroups`): 1 to 4 groups, single-study groups included.
 
     ``fixed`` options (e.g. ``sm="ROM"``) replace the grid's draw for that option. For
