@@ -22,7 +22,7 @@ from pymeta.testing.compare import compare_field, compare_result, fields_to_comp
 
 pytestmark = pytest.mark.r
 
-N = max(10, int(os.environ.get("PYMETA_PARITY_N", "300")) // 6)
+N = max(5, int(os.environ.get("PYMETA_PARITY_N", "300")) // 30)
 _SETTINGS = settings(max_examples=N, deadline=None, database=None,
                      suppress_health_check=list(HealthCheck))
 
@@ -183,7 +183,8 @@ def test_sortvar(r_meta, datasets):
 # ----------------------------------------------------------------------- random data
 
 @_SETTINGS
-@given(case=strategies.cases("metagen", with_subgroups=True), post=st.sampled_from(["metainf", "metacum"]),
+@given(case=strategies.cases("metagen", max_k=12, with_subgroups=True),
+       post=st.sampled_from(["metainf", "metacum"]),
        pooled=st.sampled_from(["common", "random"]))
 def test_live_inf_cum_metagen(r_meta, case, post, pooled):
     data, opts = case
@@ -191,7 +192,8 @@ def test_live_inf_cum_metagen(r_meta, case, post, pooled):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True), post=st.sampled_from(["metainf", "metacum"]),
+@given(case=strategies.cases("metacont", max_k=12, with_subgroups=True),
+       post=st.sampled_from(["metainf", "metacum"]),
        pooled=st.sampled_from(["common", "random"]))
 def test_live_inf_cum_metacont(r_meta, case, post, pooled):
     data, opts = case
@@ -199,7 +201,8 @@ def test_live_inf_cum_metacont(r_meta, case, post, pooled):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metamean", with_subgroups=True), post=st.sampled_from(["metainf", "metacum"]),
+@given(case=strategies.cases("metamean", max_k=12, with_subgroups=True),
+       post=st.sampled_from(["metainf", "metacum"]),
        pooled=st.sampled_from(["common", "random"]))
 def test_live_inf_cum_metamean(r_meta, case, post, pooled):
     data, opts = case
@@ -207,7 +210,8 @@ def test_live_inf_cum_metamean(r_meta, case, post, pooled):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacor", with_subgroups=True), post=st.sampled_from(["metainf", "metacum"]),
+@given(case=strategies.cases("metacor", max_k=12, with_subgroups=True),
+       post=st.sampled_from(["metainf", "metacum"]),
        pooled=st.sampled_from(["common", "random"]))
 def test_live_inf_cum_metacor(r_meta, case, post, pooled):
     data, opts = case
@@ -224,5 +228,5 @@ _CHANGES = st.sampled_from([{"method_tau": "PM"}, {"method_tau": "DL"},
 @given(fun=st.sampled_from(["metagen", "metacont", "metamean", "metacor", "metabin"]),
        data=st.data(), changes=_CHANGES)
 def test_live_update(r_meta, fun, data, changes):
-    d, opts = data.draw(strategies.cases(fun, with_subgroups=True))
+    d, opts = data.draw(strategies.cases(fun, max_k=15, with_subgroups=True))
     check(r_meta, fun, {**d, **opts}, "update", changes, label=f"update {fun}")

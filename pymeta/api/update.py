@@ -61,7 +61,9 @@ def update(res, **changes):
                     allstudies=res.allstudies, MH_exact=res.MH_exact,
                     RR_Cochrane=res.RR_Cochrane, Q_Cochrane=res.Q_Cochrane)
     if res.subgroup is not None:
-        opts.update(subgroup=list(res.subgroup), subgroup_name=res.subgroup_name,
+        # the subgroup as given (a factor keeps its level order, as data$.subgroup in R)
+        opts.update(subgroup=call.get("subgroup", list(res.subgroup)),
+                    subgroup_name=res.subgroup_name,
                     test_subgroup=res.test_subgroup,
                     prediction_subgroup=res.prediction_subgroup)
     if fun == "metacor":
