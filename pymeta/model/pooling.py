@@ -133,7 +133,9 @@ def _flatten_het(out: dict) -> dict:
 def kenwardroger(w_random) -> tuple[float, float]:
     """(se, df) of the Kenward-Roger adjusted random effects estimate (meta ``kenwardroger``)."""
     w = np.asarray(w_random, dtype=float)
-    w1p, w2p, w3p = rsum(w), rsum(w * w), rsum(rpow(w, 3))
+    # numpy scalars: a zero total weight gives R's NaN/Inf, not a Python ZeroDivisionError
+    w1p, w2p, w3p = (np.float64(rsum(w)), np.float64(rsum(w * w)),
+                     np.float64(rsum(rpow(w, 3))))
     with np.errstate(all="ignore"):
         r21 = np.float64(w2p) / w1p
         IE = w2p * 0.5 - w3p / w1p + 0.5 * (r21 * r21)
