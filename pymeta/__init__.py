@@ -14,15 +14,17 @@ from .api.metamean import metamean
 from .api.metaprop import metaprop
 from .api.metainc import metainc
 from .api.metarate import metarate
+from .api.metainf import metacum, metainf
 from .api._args import MetaWarning
-from .result import (Meta, MetaBin, MetaCont, MetaCor, MetaGen, MetaInc, MetaMean, MetaProp,
-                     MetaRate)
+from .result import (Meta, MetaBin, MetaCont, MetaCor, MetaCum, MetaGen, MetaInc, MetaInf,
+                     MetaMean, MetaProp, MetaRate)
 
 __version__ = "0.1.0"
 #: The R meta version whose results pymeta reproduces.
 R_META_VERSION = "8.5-0"
 
 __all__ = ["metagen", "metacont", "metabin", "metamean", "metacor", "metaprop", "metainc",
-           "metarate", "Meta", "MetaGen",
+           "metarate", "metainf", "metacum", "Meta", "MetaGen",
            "MetaCont", "MetaBin", "MetaMean", "MetaCor", "MetaProp", "MetaInc", "MetaRate",
+           "MetaInf", "MetaCum",
            "MetaWarning", "R_META_VERSION", "__version__"]

@@ -14,12 +14,37 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["Meta", "MetaGen", "MetaCont", "MetaBin", "MetaMean", "MetaCor", "MetaProp", "MetaInc",
-           "MetaRate", "r_name"]
+           "MetaRate", "MetaInf", "MetaCum", "r_name", "SUBGROUP_FIELDS"]
 
 #: Field names whose R spelling is not the mechanical "_" -> "." mapping.
 _R_NAME_EXCEPTIONS: dict[str, str] = {}
 #: pymeta-only fields (kept under the same name in ``to_dict``).
 _OWN_FIELDS = ("warnings", "notes")
+#: Internal fields: not results (left out of ``to_dict``, comparisons and equality).
+_INTERNAL = {"internal": True}
+
+#: The fields of a subgroup analysis (R meta's ``subgroup()`` list and the arguments
+#: stored with it); ``None`` when there are no subgroups (R's NULL).
+SUBGROUP_FIELDS = (
+    "subgroup", "subgroup_name", "tau_common", "test_subgroup", "prediction_subgroup",
+    "subgroup_levels", "k_w", "k_study_w", "k_all_w", "k_TE_w",
+    "TE_common_w", "seTE_common_w", "statistic_common_w", "pval_common_w", "lower_common_w",
+    "upper_common_w", "w_common_w",
+    "TE_random_w", "seTE_random_w", "statistic_random_w", "pval_random_w", "df_random_w",
+    "lower_random_w", "upper_random_w", "w_random_w", "seTE_classic_w",
+    "df_hakn_ci_w", "seTE_hakn_ci_w", "seTE_hakn_adhoc_ci_w", "df_kero_w", "seTE_kero_w",
+    "seTE_predict_w", "df_predict_w", "lower_predict_w", "upper_predict_w", "seTE_hakn_pi_w",
+    "seTE_hakn_adhoc_pi_w", "Q_w", "pval_Q_w", "tau2_w", "lower_tau2_w", "upper_tau2_w",
+    "tau_w", "lower_tau_w", "upper_tau_w", "H_w", "lower_H_w", "upper_H_w", "I2_w",
+    "lower_I2_w", "upper_I2_w", "Rb_w", "lower_Rb_w", "upper_Rb_w",
+    "Q_w_common", "Q_w_random", "df_Q_w", "pval_Q_w_common", "pval_Q_w_random",
+    "Q_b_common", "Q_b_random", "df_Q_b", "df_Q_b_common", "df_Q_b_random",
+    "pval_Q_b_common", "pval_Q_b_random",
+    "n_e_w", "n_c_w", "event_e_w", "event_c_w", "n_w", "n_harmonic_mean_w",
+    "tau2_resid", "lower_tau2_resid", "upper_tau2_resid", "tau_resid", "lower_tau_resid",
+    "upper_tau_resid", "Q_resid", "df_Q_resid", "pval_Q_resid", "H_resid", "lower_H_resid",
+    "upper_H_resid", "I2_resid", "lower_I2_resid", "upper_I2_resid",
+)
 
 
 def r_name(name: str) -> str:
@@ -116,11 +141,106 @@ class Meta:
     lower_Rb: float
     upper_Rb: float
     three_level: bool = False
+    # subgroup analysis (R's subgroup() list); None without subgroups
+    subgroup: tuple | None = None
+    subgroup_name: str | None = None
+    tau_common: bool | None = None
+    test_subgroup: bool | None = None
+    prediction_subgroup: bool | None = None
+    subgroup_levels: tuple | None = None
+    k_w: np.ndarray | None = None
+    k_study_w: np.ndarray | None = None
+    k_all_w: np.ndarray | None = None
+    k_TE_w: np.ndarray | None = None
+    TE_common_w: np.ndarray | None = None
+    seTE_common_w: np.ndarray | None = None
+    statistic_common_w: np.ndarray | None = None
+    pval_common_w: np.ndarray | None = None
+    lower_common_w: np.ndarray | None = None
+    upper_common_w: np.ndarray | None = None
+    w_common_w: np.ndarray | None = None
+    TE_random_w: np.ndarray | None = None
+    seTE_random_w: np.ndarray | None = None
+    statistic_random_w: np.ndarray | None = None
+    pval_random_w: np.ndarray | None = None
+    df_random_w: np.ndarray | None = None
+    lower_random_w: np.ndarray | None = None
+    upper_random_w: np.ndarray | None = None
+    w_random_w: np.ndarray | None = None
+    seTE_classic_w: np.ndarray | None = None
+    df_hakn_ci_w: np.ndarray | None = None
+    seTE_hakn_ci_w: np.ndarray | None = None
+    seTE_hakn_adhoc_ci_w: np.ndarray | None = None
+    df_kero_w: np.ndarray | None = None
+    seTE_kero_w: np.ndarray | None = None
+    seTE_predict_w: np.ndarray | None = None
+    df_predict_w: np.ndarray | None = None
+    lower_predict_w: np.ndarray | None = None
+    upper_predict_w: np.ndarray | None = None
+    seTE_hakn_pi_w: np.ndarray | None = None
+    seTE_hakn_adhoc_pi_w: np.ndarray | None = None
+    Q_w: np.ndarray | None = None
+    pval_Q_w: np.ndarray | None = None
+    tau2_w: np.ndarray | None = None
+    lower_tau2_w: np.ndarray | None = None
+    upper_tau2_w: np.ndarray | None = None
+    tau_w: np.ndarray | None = None
+    lower_tau_w: np.ndarray | None = None
+    upper_tau_w: np.ndarray | None = None
+    H_w: np.ndarray | None = None
+    lower_H_w: np.ndarray | None = None
+    upper_H_w: np.ndarray | None = None
+    I2_w: np.ndarray | None = None
+    lower_I2_w: np.ndarray | None = None
+    upper_I2_w: np.ndarray | None = None
+    Rb_w: np.ndarray | None = None
+    lower_Rb_w: np.ndarray | None = None
+    upper_Rb_w: np.ndarray | None = None
+    Q_w_common: float | None = None
+    Q_w_random: float | None = None
+    df_Q_w: float | None = None
+    pval_Q_w_common: float | None = None
+    pval_Q_w_random: float | None = None
+    Q_b_common: float | None = None
+    Q_b_random: float | None = None
+    df_Q_b: float | None = None
+    df_Q_b_common: float | None = None
+    df_Q_b_random: float | None = None
+    pval_Q_b_common: float | None = None
+    pval_Q_b_random: float | None = None
+    n_e_w: np.ndarray | None = None
+    n_c_w: np.ndarray | None = None
+    event_e_w: np.ndarray | None = None
+    event_c_w: np.ndarray | None = None
+    n_w: np.ndarray | None = None
+    n_harmonic_mean_w: np.ndarray | None = None
+    tau2_resid: float | None = None
+    lower_tau2_resid: float | None = None
+    upper_tau2_resid: float | None = None
+    tau_resid: float | None = None
+    lower_tau_resid: float | None = None
+    upper_tau_resid: float | None = None
+    Q_resid: float | None = None
+    df_Q_resid: float | None = None
+    pval_Q_resid: float | None = None
+    H_resid: float | None = None
+    lower_H_resid: float | None = None
+    upper_H_resid: float | None = None
+    I2_resid: float | None = None
+    lower_I2_resid: float | None = None
+    upper_I2_resid: float | None = None
     tau2_calc: float = math.nan
     tau_preset: float | None = None
     version: str = "8.5-0"
     warnings: tuple = ()
     notes: tuple = ()
+    #: how this result was made: (function name, arguments) -- for :meth:`update`,
+    #: :func:`pymeta.metainf` and :func:`pymeta.metacum`; not a result field
+    call: tuple | None = dataclasses.field(default=None, compare=False, repr=False,
+                                           metadata=_INTERNAL)
+    #: (method_predict, adhoc_hakn_pi) before meta unsets them where no interval exists
+    predict_pre: tuple | None = dataclasses.field(default=None, compare=False, repr=False,
+                                                  metadata=_INTERNAL)
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
@@ -129,22 +249,29 @@ class Meta:
                 v = v.copy()
                 v.setflags(write=False)
                 object.__setattr__(self, f.name, v)
-            elif isinstance(v, list):
+            elif isinstance(v, list) and not f.metadata.get("internal"):
                 object.__setattr__(self, f.name, tuple(v))
 
     # -- access ------------------------------------------------------------------------
     @classmethod
     def field_names(cls) -> tuple:
         """pymeta's field names, in R's order."""
-        return tuple(f.name for f in dataclasses.fields(cls))
+        return tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal"))
 
     def to_dict(self) -> dict:
         """The fields under R meta's dotted names (``TE.common``, ``df.Q`` ...)."""
-        return {r_name(f.name): getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {r_name(f.name): getattr(self, f.name) for f in dataclasses.fields(self)
+                if not f.metadata.get("internal")}
 
     def replace(self, **changes):
         """A copy with some fields changed (results stay immutable)."""
         return dataclasses.replace(self, **changes)
+
+    def update(self, **changes):
+        """Re-run the meta-analysis on the same data with some options changed, as R meta's
+        ``update.meta`` does (e.g. ``m.update(method_tau="PM")``)."""
+        from .api.update import update
+        return update(self, **changes)
 
     # -- display -----------------------------------------------------------------------
     def _fmt_ci(self, est, lo, up, digits=4, exp=False):
@@ -292,3 +419,124 @@ class MetaRate(Meta):
     incr_event: np.ndarray
     irscale: float
     irunit: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetaInf:
+    """Result of :func:`pymeta.metainf` (R meta's ``metainf`` object): one row per
+    leave-one-out meta-analysis (``studlab`` "Omitting <study>") and the pooled analysis
+    of all studies (``*_pooled``)."""
+    studlab: tuple
+    TE: np.ndarray
+    seTE: np.ndarray
+    df_random: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    statistic: np.ndarray
+    pval: np.ndarray
+    lower_predict: np.ndarray
+    upper_predict: np.ndarray
+    df_predict: np.ndarray
+    w: np.ndarray
+    tau2: np.ndarray
+    se_tau2: np.ndarray
+    lower_tau2: np.ndarray
+    upper_tau2: np.ndarray
+    tau: np.ndarray
+    lower_tau: np.ndarray
+    upper_tau: np.ndarray
+    sign_lower_tau: tuple
+    sign_upper_tau: tuple
+    I2: np.ndarray
+    lower_I2: np.ndarray
+    upper_I2: np.ndarray
+    Rb: np.ndarray
+    n_harmonic_mean: np.ndarray
+    t_harmonic_mean: np.ndarray
+    k: np.ndarray
+    k_study: np.ndarray
+    k_all: np.ndarray
+    k_TE: np.ndarray
+    k_MH: np.ndarray
+    sm: str
+    null_effect: float
+    pooled: str
+    common: bool
+    random: bool
+    overall: bool
+    overall_hetstat: bool
+    prediction: bool
+    method_predict: str
+    adhoc_hakn_pi: str
+    backtransf: bool
+    level: float
+    level_ma: float
+    level_predict: float
+    method: str
+    method_random: str
+    method_common_ci: str
+    method_random_ci: str
+    adhoc_hakn_ci: str
+    method_tau: str
+    method_tau_ci: str | tuple
+    method_I2: str
+    k_pooled: int
+    k_study_pooled: int
+    k_all_pooled: int
+    k_TE_pooled: int
+    k_MH_pooled: float | None
+    TE_pooled: float
+    seTE_pooled: float
+    lower_pooled: float
+    upper_pooled: float
+    df_random_pooled: float
+    statistic_pooled: float
+    pval_pooled: float
+    w_pooled: float
+    lower_predict_pooled: float
+    upper_predict_pooled: float
+    df_predict_pooled: float
+    Q_pooled: float
+    Q_Cochrane: bool | None
+    tau2_pooled: float
+    se_tau2_pooled: float
+    lower_tau2_pooled: float
+    upper_tau2_pooled: float
+    tau_pooled: float
+    lower_tau_pooled: float
+    upper_tau_pooled: float
+    sign_lower_tau_pooled: str
+    sign_upper_tau_pooled: str
+    I2_pooled: float
+    lower_I2_pooled: float
+    upper_I2_pooled: float
+    Rb_pooled: float
+    n_harmonic_mean_pooled: float
+    t_harmonic_mean_pooled: float
+    no: int = 1
+    classes: tuple = ()
+    version: str = "8.5-0"
+    warnings: tuple = ()
+    notes: tuple = ()
+
+    def __post_init__(self):
+        Meta.__post_init__(self)
+
+    @classmethod
+    def field_names(cls) -> tuple:
+        """pymeta's field names, in R's order."""
+        return tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal"))
+
+    def to_dict(self) -> dict:
+        """The fields under R meta's dotted names."""
+        return Meta.to_dict(self)
+
+    def replace(self, **changes):
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetaCum(MetaInf):
+    """Result of :func:`pymeta.metacum` (R meta's ``metacum`` object): one row per
+    cumulative meta-analysis (``studlab`` "Adding <study> (k=<n>)")."""

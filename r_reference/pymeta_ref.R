@@ -11,6 +11,9 @@
 #     values   named list, one entry per field, atomic vectors kept whole
 #              (factors become character, integers become double); empty
 #              when ok is FALSE
+#   With `post` (a function name such as "metainf", "metacum" or "update") the
+#   result is then passed on: post(<result>, <post_args>), and the fields are
+#   those of that second object; warnings of both calls are collected.
 # pymeta_ref_run_many(fun, list_of_args, fields)
 #   The same for many argument lists in one call; the meta settings are
 #   reset before every case. Each result also has `seconds`: the time the
@@ -43,7 +46,8 @@ pymeta_ref_field <- function(x) {
   as.vector(x)                           # drops names and dim
 }
 
-pymeta_ref_run <- function(fun, args, fields, reset = TRUE) {
+pymeta_ref_run <- function(fun, args, fields, reset = TRUE, post = NULL,
+                           post_args = list()) {
   stopifnot(is.character(fun), length(fun) == 1)
   if (reset) pymeta_ref_reset()
   warns <- character(0)
@@ -56,7 +60,11 @@ pymeta_ref_run <- function(fun, args, fields, reset = TRUE) {
         if (!fun %in% getNamespaceExports("meta"))
           stop("not an exported function of meta: ", fun)
         # Call by name so that match.call() inside meta sees `fun(...)`.
-        do.call(fun, as.list(args), envir = asNamespace("meta"))
+        m <- do.call(fun, as.list(args), envir = asNamespace("meta"))
+        # optionally a second meta call on the result: metainf(m, ...), update(m, ...)
+        if (!is.null(post))
+          m <- do.call(post, c(list(m), as.list(post_args)), envir = asNamespace("meta"))
+        m
       },
       warning = function(w) {
         warns <<- c(warns, conditionMessage(w))

@@ -82,42 +82,42 @@ _SETTINGS = settings(max_examples=N, deadline=None, database=None,
 
 
 @_SETTINGS
-@given(case=strategies.cases("metagen"))
+@given(case=strategies.cases("metagen", with_subgroups=True))
 def test_live_metagen(r_meta, case):
     data, opts = case
     check_case(r_meta, "metagen", {**data, **opts}, "metagen")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", sm="MD"))
+@given(case=strategies.cases("metacont", with_subgroups=True, sm="MD"))
 def test_live_metacont_MD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont MD")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", sm="SMD"))
+@given(case=strategies.cases("metacont", with_subgroups=True, sm="SMD"))
 def test_live_metacont_SMD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont SMD")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", sm="ROM"))
+@given(case=strategies.cases("metacont", with_subgroups=True, sm="ROM"))
 def test_live_metacont_ROM(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont ROM")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metamean"))
+@given(case=strategies.cases("metamean", with_subgroups=True))
 def test_live_metamean(r_meta, case):
     data, opts = case
     check_case(r_meta, "metamean", {**data, **opts}, f"metamean {opts.get('sm', 'MRAW')}")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacor"))
+@given(case=strategies.cases("metacor", with_subgroups=True))
 def test_live_metacor(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacor", {**data, **opts}, f"metacor {opts.get('sm', 'ZCOR')}")

@@ -24,6 +24,7 @@ from ..result import MetaBin
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 
 __all__ = ["metabin"]
 
@@ -56,13 +57,14 @@ def _sm_default(method) -> str:
     return DEFAULTS["smbin"]
 
 
+@meta_function
 def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None, sm=None,
             incr=None, method_incr=None, allstudies=None, incr_e=None, incr_c=None,
             level=None, MH_exact=None, RR_Cochrane=None, Q_Cochrane=None, model_glmm=None,
             common=None, random=None, prediction=None, method_tau=None, method_tau_ci=None,
             method_I2=None, level_ma=None, method_common_ci=None, method_random_ci=None,
             adhoc_hakn_ci=None, level_predict=None, method_predict=None, adhoc_hakn_pi=None,
-            level_hetstat=None, pscale=None, print_CMH=None, control=None, warn=None,
+            level_hetstat=None, pscale=None, print_CMH=None, control=None, tau_preset=None, warn=None,
             **r_only) -> MetaBin:
     """Meta-analysis of binary outcome data (R meta ``metabin``), R's defaults throughout.
 

@@ -20,6 +20,7 @@ from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 
 __all__ = ["metacont"]
 
@@ -30,13 +31,14 @@ _LACKING = LACKING_COMMON | frozenset({
 })
 
 
+@meta_function
 def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, sm=None,
              method_ci=None, level=None, pooledvar=None, method_smd=None, sd_glass=None,
              exact_smd=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
              level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
-             control=None, warn=None, **r_only) -> MetaCont:
+             control=None, tau_preset=None, warn=None, **r_only) -> MetaCont:
     """Meta-analysis of continuous outcome data (R meta ``metacont``), R's defaults throughout.
 
     The first seven arguments are vectors or, with ``data``, column names (like R's

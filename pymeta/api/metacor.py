@@ -20,6 +20,7 @@ from ..result import MetaCor
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 
 #: metacor's arguments pymeta lacks.
 _LACKING = LACKING_COMMON
@@ -45,11 +46,13 @@ def _null_effect(value) -> float:
     return float(value)
 
 
+@meta_function
 def metacor(cor, n, studlab=None, data=None, *, sm=None, level=None, common=None, random=None,
             prediction=None, method_tau=None, method_tau_ci=None, method_I2=None, level_ma=None,
             method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
-            null_effect=0.0, backtransf=None, control=None, **r_only) -> MetaCor:
+            null_effect=0.0, backtransf=None, control=None, tau_preset=None,
+            **r_only) -> MetaCor:
     """Meta-analysis of correlations (R meta ``metacor``), R's defaults throughout.
 
     ``cor``, ``n`` and ``studlab`` are vectors or, with ``data``, column names (like R's

@@ -18,18 +18,22 @@ from ..model.tau2 import MetaforWarning
 from ..result import MetaGen
 from ._args import (Warn, check_length, check_level, check_logical, column, numeric,
                     reject_unsupported, setchar, setchar_vec, studlabs)
+from .subgroup import meta_function
 
 __all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON"]
 
 #: R arguments of every meta function that pymeta does not implement yet.
 LACKING_COMMON = frozenset({
     "subset", "exclude", "cluster", "rho", "weights", "weights_common", "weights_random",
-    "subgroup", "subgroup_name", "tau_preset", "TE_tau", "tau_common", "detail_tau",
-    "seed_predict", "prediction_subgroup", "test_subgroup", "byvar", "id",
+    "TE_tau", "detail_tau", "seed_predict", "byvar", "id",
 })
 
+#: The subgroup arguments (R meta's ``subgroup()``), for the functions that lack them.
+SUBGROUP_ARGS = frozenset({"subgroup", "subgroup_name", "test_subgroup", "prediction_subgroup",
+                           "tau_common"})
+
 #: metagen's own arguments pymeta lacks (besides :data:`LACKING_COMMON`).
-_LACKING = (LACKING_COMMON - {"tau_preset"}) | frozenset({"df", "method_ci", "lower", "upper", "pval", "n_e",
+_LACKING = LACKING_COMMON | frozenset({"df", "method_ci", "lower", "upper", "pval", "n_e",
                                        "n_c", "cycles", "transf", "func_transf"})
 
 #: Tested option values (the grid the parity tests and strategies draw from).
@@ -202,6 +206,7 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
     return fields
 
 
+@meta_function
 def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, common=None,
             random=None, prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
@@ -227,3 +232,4 @@ def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, comm
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w,
                          backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf)
     return MetaGen(**fields, warnings=tuple(w.warnings), notes=tuple(w.notes))
+

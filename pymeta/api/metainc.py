@@ -26,12 +26,12 @@ from ..model.intervals import ci
 from ..result import MetaInc
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
 from .metaprop import METHOD_INCR, check_incr, incr_field
 
 __all__ = ["metainc"]
 
-_LACKING = LACKING_COMMON | frozenset({"incr_e", "incr_c", "model_glmm", "n_e", "n_c",
+_LACKING = LACKING_COMMON | SUBGROUP_ARGS | frozenset({"incr_e", "incr_c", "model_glmm", "n_e", "n_c",
                                        "method_bias", "label_e", "label_c"})
 SM_INC = ("IRR", "IRD", "IRSD", "VE")
 METHOD_INC = ("Inverse", "MH", "Cochran", "GLMM")
@@ -42,7 +42,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
             prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
-            backtransf=None, irscale=1, irunit="person-years", control=None, warn=None,
+            backtransf=None, irscale=1, irunit="person-years", control=None, tau_preset=None, warn=None,
             **r_only) -> MetaInc:
     """Meta-analysis of incidence rates (R meta ``metainc``), R's defaults throughout.
 

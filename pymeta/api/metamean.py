@@ -22,6 +22,7 @@ from ..result import MetaMean
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 
 __all__ = ["metamean"]
 
@@ -41,11 +42,12 @@ def _null_effect(value) -> float:
     return float(value)
 
 
+@meta_function
 def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, level=None,
              common=None, random=None, prediction=None, method_tau=None, method_tau_ci=None,
              method_I2=None, level_ma=None, method_common_ci=None, method_random_ci=None,
              adhoc_hakn_ci=None, level_predict=None, method_predict=None, adhoc_hakn_pi=None,
-             level_hetstat=None, null_effect=None, backtransf=None, control=None, warn=None,
+             level_hetstat=None, null_effect=None, backtransf=None, control=None, tau_preset=None, warn=None,
              **r_only) -> MetaMean:
     """Meta-analysis of single means (R meta ``metamean``), R's defaults throughout.
 

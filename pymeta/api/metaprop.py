@@ -24,11 +24,11 @@ from ..model.intervals import ci
 from ..result import MetaProp
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
 
 __all__ = ["metaprop"]
 
-_LACKING = LACKING_COMMON | frozenset({"method_bias"})
+_LACKING = LACKING_COMMON | SUBGROUP_ARGS | frozenset({"method_bias"})
 SM_PROP = ("PLOGIT", "PLN", "PRAW", "PAS", "PFT")
 METHOD_CI_PROP = ("CP", "WS", "WSCC", "AC", "SA", "SACC", "NAsm")
 METHOD_INCR = ("only0", "if0all", "all", "user")
@@ -94,7 +94,7 @@ def metaprop(event, n, studlab=None, data=None, *, method=None, sm=None, incr=No
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
              level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
-             null_effect=None, backtransf=None, pscale=1, control=None, warn=None,
+             null_effect=None, backtransf=None, pscale=1, control=None, tau_preset=None, warn=None,
              **r_only) -> MetaProp:
     """Meta-analysis of single proportions (R meta ``metaprop``), R's defaults throughout.
 

@@ -24,13 +24,13 @@ from ..model.intervals import ci
 from ..result import MetaRate
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
 from .metaprop import (METHOD_INCR, UNTRANSFORMED, check_counts, check_incr, incr_field,
                        is_wholenumber)
 
 __all__ = ["metarate"]
 
-_LACKING = LACKING_COMMON | frozenset({"method_bias"})
+_LACKING = LACKING_COMMON | SUBGROUP_ARGS | frozenset({"method_bias"})
 SM_RATE = ("IR", "IRLN", "IRS", "IRFT")
 METHOD_CI_RATE = ("NAsm", "Poisson")
 
@@ -50,7 +50,7 @@ def metarate(event, time, studlab=None, data=None, *, n=None, method=None, sm=No
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
              level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
              null_effect=None, backtransf=None, irscale=1, irunit="person-years",
-             control=None, warn=None, **r_only) -> MetaRate:
+             control=None, tau_preset=None, warn=None, **r_only) -> MetaRate:
     """Meta-analysis of single incidence rates (R meta ``metarate``), R's defaults throughout.
 
     ``event``, ``time`` (person-time), ``studlab`` and the optional ``n`` are vectors or,

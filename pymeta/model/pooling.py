@@ -405,6 +405,8 @@ def _finish_predict(res: dict) -> dict:
     ap = tuple(res["adhoc_hakn_pi"])
     if len(ap) != none.size:
         ap = ap * none.size if len(ap) == 1 else ap
+    # before unsetting: what metagen's own subgroup analysis sees (R unsets at the very end)
+    res["predict_pre"] = (mp, ap)
     res["method_predict"] = tuple("" if n else m for n, m in zip(none, mp))
     res["df_predict"] = np.where(none, NA, np.atleast_1d(res["df_predict"]))
     res["adhoc_hakn_pi"] = tuple("" if n else a for n, a in zip(none, ap))

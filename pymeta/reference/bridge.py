@@ -194,11 +194,22 @@ class RMeta:
         na = _state["ri"].NA_Character
         return {n: (None if x is na else str(x)) for n, x in zip(v.names, v)}
 
-    def run(self, fun: str, args: dict[str, Any], fields: Sequence[str]) -> dict:
-        """Call meta::<fun>(**args) and return the requested result fields."""
+    def run(self, fun: str, args: dict[str, Any], fields: Sequence[str], *,
+            post: str | None = None, post_args: dict[str, Any] | None = None) -> dict:
+        """Call meta::<fun>(**args) and return the requested result fields.
+
+        With ``post`` (e.g. "metainf", "metacum", "update") the result ``m`` is passed on
+        as ``post(m, **post_args)`` and the fields are taken from that second object.
+        """
         _load()
         ro = _state["ro"]
-        res = _state["run"](ro.StrVector([fun]), _args_to_r(args), ro.StrVector(list(fields)))
+        if post is None:
+            res = _state["run"](ro.StrVector([fun]), _args_to_r(args),
+                                ro.StrVector(list(fields)))
+        else:
+            res = _state["run"](ro.StrVector([fun]), _args_to_r(args),
+                                ro.StrVector(list(fields)), True, ro.StrVector([post]),
+                                _args_to_r(post_args or {}))
         return _result(res)
 
     def run_many(

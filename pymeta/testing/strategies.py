@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 from .grid import GRID
 
 __all__ = ["cont_data", "bin_data", "gen_data", "mean_data", "cor_data", "prop_data",
-           "rate_data", "inc_data", "options", "cases",
+           "rate_data", "inc_data", "options", "cases", "subgroups",
            "study_count", "study_labels"]
 
 #: Between-study SD as a multiple of the median within-study SE: none .. extreme.
@@ -373,8 +373,33 @@ _DATA = {"metacont": cont_data, "metabin": bin_data, "metagen": gen_data,
          "metainc": inc_data, "metarate": rate_data}
 
 
-def cases(fun: str, min_k: int = 1, max_k: int = 30, **fixed) -> st.SearchStrategy[tuple]:
+#: Subgroup labels (drawn in shuffled order, so R's order of appearance matters).
+_SUBGROUP_LABELS = ("B", "A", "D", "C")
+
+
+@st.composite
+def subgroups(draw, k: int) -> list | None:
+    """A ``subgroup`` column for ``k`` studies, or None (no subgroups, about 1 in 3): 1 to 4
+    groups, each study's group drawn on its own (so single-study groups are common)."""
+    n_groups = draw(st.sampled_from((0, 0, 1, 2, 2, 3, 4)))
+    if n_groups == 0:
+        return None
+    labels = list(_SUBGROUP_LABELS[:n_groups])
+    return draw(st.lists(st.sampled_from(labels), min_size=k, max_size=k))
+
+
+def _with_subgroups(case):
+    data, opts = case
+    k = len(data["studlab"])
+    return subgroups(k).map(lambda sg: (data if sg is None else {**data, "subgroup": sg}, opts))
+
+
+def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = False,
+          **fixed) -> st.SearchStrategy[tuple]:
     """``(data, options)`` pairs for ``fun``: call ``getattr(pymeta, fun)(**data, **options)``.
+
+    With ``with_subgroups`` (the parity campaigns) about two data sets in three carry a ``subgroup`` column
+    (:func:`subgroups`): 1 to 4 groups, single-study groups included.
 
     ``fixed`` options (e.g. ``sm="ROM"``) replace the grid's draw for that option. For
     metacont the data depend on ``sm``: the ratio of means gets positive means
@@ -386,12 +411,14 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, **fixed) -> st.SearchStrate
     if fixed:
         opts = opts.map(lambda o: {**o, **fixed})
     if fun == "metacont":
-        return opts.flatmap(lambda o: st.tuples(
+        out = opts.flatmap(lambda o: st.tuples(
             cont_data(min_k, max_k, positive=o.get("sm") == "ROM"), st.just(o)))
-    if fun == "metabin":
-        return st.tuples(bin_data(min_k, max_k), opts, st.integers(0, 9)).flatmap(
+    elif fun == "metabin":
+        out = st.tuples(bin_data(min_k, max_k), opts, st.integers(0, 9)).flatmap(
             lambda c: _bin_case(c[0], c[1], keep_invalid=c[2] == 5, fixed=fixed))
-    return st.tuples(_DATA[fun](min_k, max_k), opts)
+    else:
+        out = st.tuples(_DATA[fun](min_k, max_k), opts)
+    return out.flatmap(_with_subgroups) if with_subgroups else out
 
 
 #: Continuity corrections drawn for method.incr = "user" (per study).

@@ -1,0 +1,319 @@
+"""Subgroup analyses and the recorded call behind ``update``/``metainf``/``metacum``.
+
+R meta 8.5 (``R/subgroup.R``, the ``if (by)`` block at the end of ``R/metagen.R``): a
+subgroup analysis re-runs the same meta function on the studies of each subgroup (with a
+fixed set of the parent's resolved options, see :func:`sub_call`) and collects the pooled
+results per subgroup; the test for subgroup differences is Cochran's Q of the subgroup
+estimates (``metagen(TE.common.w, seTE.common.w, method.tau = "DL")$Q``), within-subgroup
+heterogeneity the sum of the subgroup Qs.
+
+:func:`meta_function` wraps each public meta function: it records the call (for
+``result.update``, ``metainf`` and ``metacum``) and adds the subgroup fields.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+
+import numpy as np
+
+from ..model.heterogeneity import pval_Q
+from ..model.rmath import rsum, weighted_mean
+from ._args import column
+
+__all__ = ["meta_function", "DATA_ARGS", "sub_call", "subgroup_fields"]
+
+NA = math.nan
+
+#: The per-study data arguments of each function (the fields R takes ``x$...[sel]`` from).
+DATA_ARGS = {
+    "metagen": ("TE", "seTE"),
+    "metacont": ("n_e", "mean_e", "sd_e", "n_c", "mean_c", "sd_c"),
+    "metabin": ("event_e", "n_e", "event_c", "n_c"),
+    "metamean": ("n", "mean", "sd"),
+    "metacor": ("cor", "n"),
+}
+
+
+def _na_none(v):
+    """R's NA / "" passed on as an argument: the function's default applies."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and v == ""):
+        return None
+    return v
+
+
+def _own_options(fun: str, res) -> dict:
+    """The function-specific options R's subgroup() passes on (``x$sm`` ...)."""
+    if fun == "metagen":
+        return dict(sm=res.sm, null_effect=res.null_effect)
+    if fun == "metacont":
+        return dict(sm=res.sm, pooledvar=_na_none(res.pooledvar),
+                    method_smd=_na_none(res.method_smd), sd_glass=_na_none(res.sd_glass),
+                    exact_smd=_na_none(res.exact_smd))
+    if fun == "metabin":
+        return dict(method=res.method, sm=res.sm, incr=res.incr, method_incr=res.method_incr,
+                    allstudies=res.allstudies, MH_exact=res.MH_exact,
+                    RR_Cochrane=res.RR_Cochrane, Q_Cochrane=res.Q_Cochrane)
+    if fun in ("metacor", "metamean"):
+        ne = res.null_effect
+        return dict(sm=res.sm, null_effect=None if fun == "metamean" and math.isnan(ne) else ne)
+    raise NotImplementedError(f"subgroups for {fun}")
+
+
+def _warn_arg(res):
+    call = res.call[1] if res.call else {}
+    return call.get("warn")
+
+
+def sub_call(fun: str, res, sel, options: dict):
+    """Run ``fun`` on the studies ``sel`` (boolean mask or index array) of ``res``."""
+    import pymeta
+    data = {a: np.asarray(getattr(res, a))[sel] for a in DATA_ARGS[fun]}
+    labels = np.asarray(res.studlab, dtype=object)[sel]
+    return getattr(pymeta, fun)(**data, studlab=list(labels), **options)
+
+
+def _subgroup_options(fun: str, res) -> dict:
+    """The options R's ``subgroup()`` gives each subgroup's meta-analysis."""
+    if fun == "metagen" and res.predict_pre is not None:
+        # metagen runs subgroup() before it unsets the prediction method where no
+        # interval exists; the other functions take metagen's result, already unset
+        mp, ap = res.predict_pre
+    else:
+        mp, ap = res.method_predict, res.adhoc_hakn_pi
+    opts = dict(level_ma=res.level_ma, method_common_ci=res.method_common_ci,
+                method_random_ci=tuple(res.method_random_ci),
+                adhoc_hakn_ci=tuple(res.adhoc_hakn_ci), level_predict=res.level_predict,
+                method_predict=tuple("V" if m == "" else m for m in mp),
+                adhoc_hakn_pi=tuple(ap), method_tau=res.method_tau,
+                method_tau_ci=res.method_tau_ci, level_hetstat=res.level_hetstat,
+                control=(res.call[1].get("control") if res.call else None))
+    if fun != "metacor":  # R passes warn = x$warn except for metacor
+        opts["warn"] = _warn_arg(res)
+    opts.update(_own_options(fun, res))
+    return opts
+
+
+def levels_of(subgroup) -> tuple:
+    """meta's ``bylevs``: a factor's levels, else the values in order of appearance."""
+    cats = getattr(subgroup, "cat", None)
+    if cats is not None and hasattr(cats, "categories"):
+        return tuple(cats.categories)
+    if hasattr(subgroup, "categories") and hasattr(subgroup, "codes"):
+        return tuple(subgroup.categories)
+    seen = {}
+    for v in _values(subgroup):
+        seen.setdefault(v, None)
+    return tuple(seen)
+
+
+def _values(subgroup) -> list:
+    if hasattr(subgroup, "to_numpy"):
+        subgroup = subgroup.to_numpy(dtype=object)
+    out = []
+    for v in np.asarray(subgroup, dtype=object).ravel():
+        if isinstance(v, (np.floating, float)):
+            v = float(v)
+        elif isinstance(v, (np.integer,)):
+            v = int(v)
+        elif isinstance(v, np.str_):
+            v = str(v)
+        out.append(v)
+    return out
+
+
+def _is_missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _q_dl(TE, seTE, warns: list) -> float:
+    """``metagen(TE, seTE, method.tau = "DL")$Q``, with that call's warnings."""
+    import pymeta
+    m = pymeta.metagen(np.asarray(TE, dtype=float), np.asarray(seTE, dtype=float),
+                       method_tau="DL")
+    warns.extend(m.warnings)
+    return float(np.atleast_1d(m.Q)[0])
+
+
+def _q_plain(TE, seTE) -> float:
+    """Cochran's Q of the finite pairs (what metagen's Q is)."""
+    TE = np.asarray(TE, dtype=float)
+    seTE = np.asarray(seTE, dtype=float).copy()
+    with np.errstate(invalid="ignore"):
+        seTE[seTE == 0] = NA
+    ok = ~np.isinf(TE) & ~np.isinf(seTE)
+    TE, seTE = TE[ok], seTE[ok]
+    ok = ~(np.isnan(TE) | np.isnan(seTE))
+    TE, seTE = TE[ok], seTE[ok]
+    if TE.size == 0:
+        return NA
+    if TE.size < 2:
+        return 0.0
+    w = 1 / seTE ** 2
+    return rsum(w * (TE - weighted_mean(TE, w)) ** 2)
+
+
+def _sum_na(x) -> float:
+    """meta's ``sumNA``: NA if all NA, else the sum without NAs."""
+    x = np.asarray(x, dtype=float)
+    if x.size == 0 or np.all(np.isnan(x)):
+        return NA
+    return rsum(x[~np.isnan(x)])
+
+
+def _first(v):
+    a = np.atleast_1d(np.asarray(v, dtype=float))
+    return float(a[0]) if a.size else NA
+
+
+def subgroup_fields(fun: str, res, subgroup: list, levels: tuple) -> tuple[dict, list]:
+    """The subgroup fields of ``res`` (R meta's ``subgroup(x)``) and the warnings the
+    subgroup meta-analyses give."""
+    opts = _subgroup_options(fun, res)
+    if len(res.method_random_ci) > 1 or len(res.method_predict) > 1:
+        raise NotImplementedError("Subgroup analyses with several random effects or "
+                                  "prediction interval methods are not implemented in "
+                                  "pymeta yet.")
+    sg = np.empty(len(subgroup), dtype=object)
+    sg[:] = subgroup
+    rows, warns = [], []
+    w_common = np.asarray(res.w_common, dtype=float)
+    w_random = np.asarray(res.w_random, dtype=float)
+    for lev in levels:
+        sel = np.array([v == lev for v in subgroup], dtype=bool)
+        if not sel.any():
+            raise ValueError(f"No data available for subgroup = {lev}")
+        m = sub_call(fun, res, sel, opts)
+        warns.extend(m.warnings)
+        row = dict(
+            k_w=m.k, k_study_w=m.k_study, k_all_w=m.k_all, k_TE_w=m.k_TE,
+            TE_common_w=m.TE_common, seTE_common_w=m.seTE_common,
+            statistic_common_w=m.statistic_common, pval_common_w=m.pval_common,
+            lower_common_w=m.lower_common, upper_common_w=m.upper_common,
+            w_common_w=rsum(w_common[sel]),
+            TE_random_w=_first(m.TE_random), seTE_random_w=_first(m.seTE_random),
+            statistic_random_w=_first(m.statistic_random), pval_random_w=_first(m.pval_random),
+            df_random_w=_first(m.df_random), lower_random_w=_first(m.lower_random),
+            upper_random_w=_first(m.upper_random), w_random_w=rsum(w_random[sel]),
+            seTE_classic_w=m.seTE_classic, df_hakn_ci_w=_first(m.df_hakn_ci),
+            seTE_hakn_ci_w=m.seTE_hakn_ci, seTE_hakn_adhoc_ci_w=_first(m.seTE_hakn_adhoc_ci),
+            df_kero_w=m.df_kero, seTE_kero_w=m.seTE_kero,
+            seTE_predict_w=_first(m.seTE_predict), df_predict_w=_first(m.df_predict),
+            lower_predict_w=_first(m.lower_predict), upper_predict_w=_first(m.upper_predict),
+            seTE_hakn_pi_w=m.seTE_hakn_pi, seTE_hakn_adhoc_pi_w=_first(m.seTE_hakn_adhoc_pi),
+            Q_w=_first(m.Q), tau2_w=m.tau2, lower_tau2_w=m.lower_tau2,
+            upper_tau2_w=m.upper_tau2, tau_w=m.tau, lower_tau_w=m.lower_tau,
+            upper_tau_w=m.upper_tau, H_w=m.H, lower_H_w=m.lower_H, upper_H_w=m.upper_H,
+            I2_w=m.I2, lower_I2_w=m.lower_I2, upper_I2_w=m.upper_I2, Rb_w=m.Rb,
+            lower_Rb_w=m.lower_Rb, upper_Rb_w=m.upper_Rb,
+            n_e_w=_sum_na(m.n_e) if fun in ("metacont", "metabin") else NA,
+            n_c_w=_sum_na(m.n_c) if fun in ("metacont", "metabin") else NA,
+            event_e_w=_sum_na(m.event_e) if fun == "metabin" else NA,
+            event_c_w=_sum_na(m.event_c) if fun == "metabin" else NA,
+            n_w=_sum_na(m.n) if fun in ("metacor", "metamean") else NA,
+            n_harmonic_mean_w=NA,
+        )
+        rows.append(row)
+    out = {name: np.array([float(r[name]) for r in rows]) for name in rows[0]}
+    k_w, Q_w = out["k_w"], out["Q_w"]
+    with np.errstate(invalid="ignore"):
+        out["pval_Q_w"] = np.array([pval_Q(q, d) for q, d in zip(Q_w, k_w - 1)])
+    has_q = ~np.isnan(Q_w)
+    Q_w_common = rsum(Q_w[has_q]) if has_q.any() else 0.0
+    df_Q_w = float(np.sum((k_w - 1)[has_q]))
+    Q_b_common = _q_dl(out["TE_common_w"], out["seTE_common_w"], warns)
+    Q_b_random = _q_dl(out["TE_random_w"], out["seTE_random_w"], warns)
+    df_Q_b = 0.0 if res.k == 0 else float(res.k - 1 - np.sum((k_w - 1)[has_q]))
+    out.update(
+        Q_w_common=Q_w_common, Q_w_random=NA, df_Q_w=df_Q_w,
+        pval_Q_w_common=pval_Q(Q_w_common, df_Q_w), pval_Q_w_random=NA,
+        Q_b_common=Q_b_common, Q_b_random=Q_b_random, df_Q_b=df_Q_b, df_Q_b_common=df_Q_b,
+        df_Q_b_random=df_Q_b, pval_Q_b_common=pval_Q(Q_b_common, df_Q_b),
+        pval_Q_b_random=pval_Q(Q_b_random, df_Q_b),
+        subgroup_levels=tuple(levels),
+    )
+    for name in ("tau2_resid", "lower_tau2_resid", "upper_tau2_resid", "tau_resid",
+                 "lower_tau_resid", "upper_tau_resid", "Q_resid", "df_Q_resid", "pval_Q_resid",
+                 "H_resid", "lower_H_resid", "upper_H_resid", "I2_resid", "lower_I2_resid",
+                 "upper_I2_resid"):
+        out[name] = NA
+    return out, warns
+
+
+def _subgroup_name(subgroup, given_name) -> str:
+    """meta's ``byvarname``: the column name, else "subgroup" (R's deparsed argument)."""
+    if given_name is not None:
+        if not isinstance(given_name, str):
+            raise ValueError("Argument 'subgroup.name' must be a character string.")
+        return given_name
+    return "subgroup"
+
+
+def meta_function(fun):
+    """Decorate a public meta function: record its call and add subgroup analyses."""
+    sig = inspect.signature(fun)
+    name = fun.__name__
+
+    @functools.wraps(fun)
+    def wrapper(*args, subgroup=None, subgroup_name=None, test_subgroup=None,
+                prediction_subgroup=None, tau_common=None, **kwargs):
+        from ._args import check_logical
+        bound = sig.bind(*args, **kwargs)
+        call = dict(bound.arguments)
+        call.update(call.pop("r_only", {}) or {})
+        call.update({k: v for k, v in dict(subgroup=subgroup, subgroup_name=subgroup_name,
+                                           test_subgroup=test_subgroup,
+                                           prediction_subgroup=prediction_subgroup,
+                                           tau_common=tau_common).items() if v is not None})
+        tau_common_v = False if tau_common is None else check_logical(tau_common, "tau_common")
+        res = fun(*args, **kwargs)
+        res = res.replace(call=(name, call))
+        if subgroup is None:
+            if tau_common_v:
+                w = ("Value for argument 'tau.common' set to FALSE as argument 'subgroup' is "
+                     "missing.")
+                if kwargs.get("warn", True) is not False:
+                    res = res.replace(warnings=(w,) + tuple(res.warnings))
+            return res
+        sg_raw = column(subgroup, call.get("data"), "subgroup")
+        if kwargs.get("tau_preset") is not None:   # R: tau.common set to TRUE, with a warning
+            raise NotImplementedError(f"{name}(): 'tau.preset' with 'subgroup' (R then sets "
+                                      "tau.common = TRUE) is not implemented in pymeta yet.")
+        if tau_common_v:
+            raise NotImplementedError(f"{name}(): argument 'tau.common = TRUE' (common "
+                                      "between-study variance across subgroups) is not "
+                                      "implemented in pymeta yet.")
+        levels = levels_of(sg_raw)
+        values = _values(sg_raw)
+        if len(values) != res.k_all:
+            first = {"metagen": "TE", "metacont": "n.e", "metabin": "event.e",
+                     "metamean": "n", "metacor": "cor"}[name]
+            raise ValueError(f"Arguments '{first}' and 'subgroup' must have the same length.")
+        if any(_is_missing(v) for v in values):
+            raise ValueError("Missing values in argument 'subgroup'.")
+        test_sg = check_logical(True if test_subgroup is None else test_subgroup,
+                                "test_subgroup")
+        pred_sg = check_logical(False if prediction_subgroup is None else prediction_subgroup,
+                                "prediction_subgroup")
+        if subgroup_name is None and isinstance(subgroup, str) and call.get("data") is not None:
+            sg_name = subgroup
+        else:
+            sg_name = _subgroup_name(subgroup, subgroup_name)
+            if subgroup_name is None and len(values) == 1:
+                # R deparses the argument: a vector of length 1 gives its value
+                v = values[0]
+                sg_name = (str(int(v)) if isinstance(v, float) and v.is_integer()
+                           else str(v).upper() if isinstance(v, bool) else str(v))
+        fields, warns = subgroup_fields(name, res, values, levels)
+        return res.replace(subgroup=tuple(values), subgroup_name=sg_name, tau_common=False,
+                           test_subgroup=test_sg, prediction_subgroup=pred_sg,
+                           warnings=tuple(res.warnings) + tuple(warns), **fields)
+
+    wrapper.__signature__ = sig.replace(parameters=[
+        *[p for p in sig.parameters.values() if p.kind != p.VAR_KEYWORD],
+        *[inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=None)
+          for n in ("subgroup", "subgroup_name", "test_subgroup", "prediction_subgroup",
+                    "tau_common")],
+        *[p for p in sig.parameters.values() if p.kind == p.VAR_KEYWORD]])
+    return wrapper

@@ -1,0 +1,232 @@
+"""Live parity with R meta for subgroup analyses, ``metainf``, ``metacum`` and ``update``.
+
+Subgroup analyses are also drawn by every campaign of test_parity_live.py (the case
+strategies add a ``subgroup`` column to most data sets); here they are checked on meta's
+own data sets as well. ``metainf``/``metacum``/``update`` are run in R on the object R
+built (``post`` calls of the bridge) and compared field by field with pymeta, on random
+data and on meta's data sets (Fleiss1993cont, amlodipine, Olkin1995, woodyplants).
+"""
+import math
+import os
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import pymeta
+from pymeta.testing import strategies
+from pymeta.testing.campaign import R_BASE_WARNINGS
+from pymeta.testing.compare import compare_field, compare_result, fields_to_compare
+
+pytestmark = pytest.mark.r
+
+N = max(5, int(os.environ.get("PYMETA_PARITY_N", "300")) // 30)
+_SETTINGS = settings(max_examples=N, deadline=None, database=None,
+                     suppress_health_check=list(HealthCheck))
+
+
+def _py(fun, args, post, post_args):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = getattr(pymeta, fun)(**args)
+        if post is None:
+            return m, m
+        if post == "update":
+            return m, m.update(**post_args)
+        return m, getattr(pymeta, post)(m, **post_args)
+
+
+def check(r_meta, fun, args, post=None, post_args=None, label=""):
+    """R first, then pymeta; every field within the parity contract, same warnings."""
+    post_args = post_args or {}
+    try:
+        m, res = _py(fun, args, post, post_args)
+        py_err = None
+    except NotImplementedError:
+        assume(False)
+        return
+    except (ValueError, RuntimeError, ArithmeticError) as exc:
+        m = res = None
+        py_err = exc
+    if res is None and py_err is None:      # metainf/metacum with k < 2: R returns NULL
+        cls = pymeta.MetaInf
+    else:
+        cls = type(res) if res is not None else pymeta.MetaInf if post in (
+            "metainf", "metacum") else getattr(pymeta, {"metagen": "MetaGen",
+                                                        "metacont": "MetaCont",
+                                                        "metabin": "MetaBin",
+                                                        "metamean": "MetaMean",
+                                                        "metacor": "MetaCor"}[fun])
+    fields = fields_to_compare(cls)
+    out = r_meta.run(fun, args, fields, post=post, post_args=post_args)
+    if not out["ok"]:
+        assert py_err is not None, f"{label}: R stops ({out['error']}) but pymeta returned"
+        return
+    assert py_err is None, f"{label}: R returns but pymeta raised {py_err!r}\n{args!r}"
+    if res is None:
+        assert all(v is None for v in out["values"].values()), label
+        assert "Nothing calculated (minimum number of studies: 2)." in out["warnings"]
+        return
+    diffs = compare_result(res, out["values"], fields)
+    bad = [d for d in diffs if not d.ok]
+    if bad:  # R's own variation on this case (matrix products computed another way)
+        r_meta.set_matprod("internal")
+        try:
+            alt = r_meta.run(fun, args, [d.field for d in bad], post=post, post_args=post_args)
+        finally:
+            r_meta.set_matprod("default")
+        bad = [d for d in bad if d.abs_diff > compare_field(
+            d.field, alt["values"].get(d.field), out["values"].get(d.field)).abs_diff]
+    assert not bad, (f"{label}: " + "; ".join(f"{d.field}: {d.detail}" for d in bad)
+                     + f"\ncase: {args!r} {post} {post_args!r}")
+    r_w = [w for w in out["warnings"] if not any(b in w for b in R_BASE_WARNINGS)]
+    py_w = list(m.warnings) + ([] if res is m else list(res.warnings))
+    assert py_w == r_w, f"{label}: warnings differ: pymeta {py_w!r} vs R {r_w!r}\n{args!r}"
+
+
+# ------------------------------------------------------------------- meta's data sets
+
+def _r_data(name):
+    """A data set of R package meta as a dict of numpy arrays / lists of str."""
+    from pymeta.reference import bridge
+    bridge._load()
+    ro = bridge._state["ro"]
+    df = ro.r(f'local({{ data({name}, package = "meta"); as.list({name}) }})')
+    out = {}
+    for key, col in zip(df.names, df):
+        vals = list(col)
+        if all(isinstance(v, str) for v in vals):
+            out[key] = vals
+        elif hasattr(col, "levels"):
+            levels = list(col.levels)
+            out[key] = [levels[i - 1] for i in vals]
+        else:
+            out[key] = np.array(vals, dtype=float)
+    return out
+
+
+def _datasets():
+    fl = _r_data("Fleiss1993cont")
+    am = _r_data("amlodipine")
+    ol = _r_data("Olkin1995")
+    wp = _r_data("woodyplants")
+    sg5 = ["b", "a", "b", "c", "c"]
+    return {
+        "Fleiss1993cont": ("metacont", dict(
+            n_e=fl["n.psyc"], mean_e=fl["mean.psyc"], sd_e=fl["sd.psyc"], n_c=fl["n.cont"],
+            mean_c=fl["mean.cont"], sd_c=fl["sd.cont"], studlab=fl["study"], sm="SMD",
+            subgroup=sg5)),
+        "amlodipine": ("metacont", dict(
+            n_e=am["n.amlo"], mean_e=am["mean.amlo"], sd_e=np.sqrt(am["var.amlo"]),
+            n_c=am["n.plac"], mean_c=am["mean.plac"], sd_c=np.sqrt(am["var.plac"]),
+            studlab=am["study"], subgroup=["x", "y"] * 4)),
+        "Olkin1995": ("metabin", dict(
+            event_e=ol["ev.exp"], n_e=ol["n.exp"], event_c=ol["ev.cont"], n_c=ol["n.cont"],
+            studlab=[str(a) for a in ol["author"]], sm="RR",
+            subgroup=["<1980" if y < 1980 else "1980+" for y in ol["year"]])),
+        "woodyplants": ("metacont", dict(
+            n_e=wp["n.elev"], mean_e=wp["mean.elev"], sd_e=wp["sd.elev"], n_c=wp["n.amb"],
+            mean_c=wp["mean.amb"], sd_c=wp["sd.amb"], sm="ROM",
+            subgroup=[str(t) for t in wp["treat"]])),
+    }
+
+
+@pytest.fixture(scope="module")
+def datasets(r_meta):
+    return _datasets()
+
+
+_DS = ("Fleiss1993cont", "amlodipine", "Olkin1995", "woodyplants")
+
+
+@pytest.mark.parametrize("name", _DS)
+@pytest.mark.parametrize("method_tau", ["REML", "PM"])
+def test_dataset_subgroups(r_meta, datasets, name, method_tau):
+    fun, args = datasets[name]
+    check(r_meta, fun, {**args, "method_tau": method_tau}, label=f"{name} subgroups")
+
+
+@pytest.mark.parametrize("name", _DS)
+@pytest.mark.parametrize("post", ["metainf", "metacum"])
+@pytest.mark.parametrize("pooled", ["common", "random"])
+def test_dataset_inf_cum(r_meta, datasets, name, post, pooled):
+    fun, args = datasets[name]
+    if fun == "metabin":
+        with pytest.raises(NotImplementedError):
+            getattr(pymeta, post)(pymeta.metabin(**args), pooled=pooled)
+        return
+    check(r_meta, fun, {**args, "method_random_ci": "HK", "method_predict": "HTS"},
+          post, {"pooled": pooled}, label=f"{name} {post}")
+
+
+@pytest.mark.parametrize("name", _DS)
+@pytest.mark.parametrize("changes", [{"method_tau": "PM"}, {"method_random_ci": "HK"},
+                                     {"level_ma": 0.9, "method_tau": "SJ"},
+                                     {"subgroup": None}])
+def test_dataset_update(r_meta, datasets, name, changes):
+    fun, args = datasets[name]
+    if "subgroup" in changes:  # update an analysis without subgroups into one with them
+        args = {k: v for k, v in args.items() if k != "subgroup"}
+        changes = {"subgroup": datasets[name][1]["subgroup"]}
+    check(r_meta, fun, args, "update", changes, label=f"{name} update")
+
+
+def test_sortvar(r_meta, datasets):
+    fun, args = datasets["Fleiss1993cont"]
+    sv = [3.0, 1.0, 2.0, 5.0, 4.0]
+    for post in ("metainf", "metacum"):
+        check(r_meta, fun, args, post, {"pooled": "random", "sortvar": sv}, label="sortvar")
+
+
+# ----------------------------------------------------------------------- random data
+
+@_SETTINGS
+@given(case=strategies.cases("metagen", max_k=12, with_subgroups=True),
+       post=st.sampled_from(["metainf", "metacum"]),
+       pooled=st.sampled_from(["common", "random"]))
+def test_live_inf_cum_metagen(r_meta, case, post, pooled):
+    data, opts = case
+    check(r_meta, "metagen", {**data, **opts}, post, {"pooled": pooled}, label=post)
+
+
+@_SETTINGS
+@given(case=strategies.cases("metacont", max_k=12, with_subgroups=True),
+       post=st.sampled_from(["metainf", "metacum"]),
+       pooled=st.sampled_from(["common", "random"]))
+def test_live_inf_cum_metacont(r_meta, case, post, pooled):
+    data, opts = case
+    check(r_meta, "metacont", {**data, **opts}, post, {"pooled": pooled}, label=post)
+
+
+@_SETTINGS
+@given(case=strategies.cases("metamean", max_k=12, with_subgroups=True),
+       post=st.sampled_from(["metainf", "metacum"]),
+       pooled=st.sampled_from(["common", "random"]))
+def test_live_inf_cum_metamean(r_meta, case, post, pooled):
+    data, opts = case
+    check(r_meta, "metamean", {**data, **opts}, post, {"pooled": pooled}, label=post)
+
+
+@_SETTINGS
+@given(case=strategies.cases("metacor", max_k=12, with_subgroups=True),
+       post=st.sampled_from(["metainf", "metacum"]),
+       pooled=st.sampled_from(["common", "random"]))
+def test_live_inf_cum_metacor(r_meta, case, post, pooled):
+    data, opts = case
+    check(r_meta, "metacor", {**data, **opts}, post, {"pooled": pooled}, label=post)
+
+
+_CHANGES = st.sampled_from([{"method_tau": "PM"}, {"method_tau": "DL"},
+                            {"method_random_ci": "HK"}, {"method_predict": "HTS"},
+                            {"level_ma": 0.9}, {"method_common_ci": "IVhet"},
+                            {"method_I2": "tau2"}, {"method_tau_ci": "BJ"}])
+
+
+@_SETTINGS
+@given(fun=st.sampled_from(["metagen", "metacont", "metamean", "metacor", "metabin"]),
+       data=st.data(), changes=_CHANGES)
+def test_live_update(r_meta, fun, data, changes):
+    d, opts = data.draw(strategies.cases(fun, max_k=15, with_subgroups=True))
+    check(r_meta, fun, {**d, **opts}, "update", changes, label=f"update {fun}")
