@@ -6,7 +6,6 @@ own data sets as well. ``metainf``/``metacum``/``update`` are run in R on the ob
 built (``post`` calls of the bridge) and compared field by field with pymeta, on random
 data and on meta's data sets (Fleiss1993cont, amlodipine, Olkin1995, woodyplants).
 """
-import math
 import os
 import warnings
 

@@ -277,6 +277,14 @@ def meta_function(fun):
                     res = res.replace(warnings=(w,) + tuple(res.warnings))
             return res
         sg_raw = column(subgroup, call.get("data"), "subgroup")
+        incr = kwargs.get("incr")
+        if name == "metabin" and (kwargs.get("incr_e") is not None
+                                  or kwargs.get("incr_c") is not None
+                                  or (incr is not None and not isinstance(incr, str)
+                                      and np.ndim(incr) > 0)):
+            raise NotImplementedError("metabin(): per-study increments ('incr.e', 'incr.c' or "
+                                      "a vector 'incr') with 'subgroup' are not implemented "
+                                      "in pymeta yet.")
         if kwargs.get("tau_preset") is not None:   # R: tau.common set to TRUE, with a warning
             raise NotImplementedError(f"{name}(): 'tau.preset' with 'subgroup' (R then sets "
                                       "tau.common = TRUE) is not implemented in pymeta yet.")

@@ -27,13 +27,13 @@ MODEL_GRID = MappingProxyType({
     "level_ma": (0.95, 0.99),
     "level_predict": (0.95, 0.8),
     "level_hetstat": (0.95, 0.9),
+    "tau_preset": (None, 0.5),
 })
 
 GRID = MappingProxyType({
     "metagen": MappingProxyType({
         "sm": ("", "MD"),
         "null_effect": (0.0, 0.5),
-        "tau_preset": (None, 0.5),
         **MODEL_GRID,
     }),
     "metacont": MappingProxyType({

@@ -390,6 +390,11 @@ def subgroups(draw, k: int) -> list | None:
 
 def _with_subgroups(case):
     data, opts = case
+    if opts.get("tau_preset") is not None or opts.get("incr_e") is not None \
+            or isinstance(opts.get("incr"), (list, tuple)):
+        # not implemented together with subgroups (tau.preset makes R use tau.common;
+        # per-study increments are passed on per subgroup): drawn without subgroups
+        return st.just(case)
     k = len(data["studlab"])
     return subgroups(k).map(lambda sg: (data if sg is None else {**data, "subgroup": sg}, opts))
 
