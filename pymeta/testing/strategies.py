@@ -391,9 +391,11 @@ def subgroups(draw, k: int) -> list | None:
 def _with_subgroups(case):
     data, opts = case
     if opts.get("tau_preset") is not None or opts.get("incr_e") is not None \
-            or isinstance(opts.get("incr"), (list, tuple)):
+            or isinstance(opts.get("incr"), (list, tuple)) \
+            or isinstance(opts.get("method_random_ci"), (list, tuple)) \
+            or isinstance(opts.get("method_predict"), (list, tuple)):
         # not implemented together with subgroups (tau.preset makes R use tau.common;
-        # per-study increments are passed on per subgroup): drawn without subgroups
+        # per-study increments; several CI / PI methods at once): drawn without subgroups
         return st.just(case)
     k = len(data["studlab"])
     return subgroups(k).map(lambda sg: (data if sg is None else {**data, "subgroup": sg}, opts))
@@ -423,7 +425,13 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
             lambda c: _bin_case(c[0], c[1], keep_invalid=c[2] == 5, fixed=fixed))
     else:
         out = st.tuples(_DATA[fun](min_k, max_k), opts)
-    return out.flatmap(_with_subgroups) if with_subgroups else out
+    if with_subgroups and fun in _SUBGROUP_FUNS:
+        return out.flatmap(_with_subgroups)
+    return out
+
+
+#: The functions with subgroup analyses in pymeta.
+_SUBGROUP_FUNS = ("metagen", "metacont", "metabin", "metamean", "metacor")
 
 
 #: Continuity corrections drawn for method.incr = "user" (per study).
