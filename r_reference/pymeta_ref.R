@@ -46,10 +46,40 @@ pymeta_ref_field <- function(x) {
   as.vector(x)                           # drops names and dim
 }
 
+# The per-case budget of the random campaigns. R's setTimeLimit() is not checked inside
+# embedded R's compiled code, and the slow step is CompQuadForm's Farebrother series (the
+# "BJ"/"J" tau2 CIs), so its entry point gets a guard: once the deadline of the current
+# case has passed, every further call stops at once and the case is reported as too
+# slow (timeout = TRUE, its values unused). Before the deadline the original function runs
+# untouched: no number changes.
+.pymeta_budget <- new.env()
+.pymeta_budget$deadline <- Inf
+.pymeta_budget$guarded <- FALSE
+
+pymeta_ref_guard <- function() {
+  if (.pymeta_budget$guarded || !requireNamespace("CompQuadForm", quietly = TRUE))
+    return(invisible(FALSE))
+  orig <- get("farebrother", envir = asNamespace("CompQuadForm"))
+  guarded <- function(...) {
+    if (Sys.time() > .pymeta_budget$deadline)
+      stop("pymeta: per-case time limit reached")
+    orig(...)
+  }
+  utils::assignInNamespace("farebrother", guarded, ns = "CompQuadForm")
+  .pymeta_budget$guarded <- TRUE
+  invisible(TRUE)
+}
+
 pymeta_ref_run <- function(fun, args, fields, reset = TRUE, post = NULL,
-                           post_args = list()) {
+                           post_args = list(), time_limit = Inf) {
   stopifnot(is.character(fun), length(fun) == 1)
   if (reset) pymeta_ref_reset()
+  # an optional budget (elapsed seconds) for the campaigns: see pymeta_ref_guard()
+  if (is.finite(time_limit)) {
+    pymeta_ref_guard()
+    .pymeta_budget$deadline <- Sys.time() + time_limit
+    on.exit(.pymeta_budget$deadline <- Inf, add = TRUE)
+  }
   warns <- character(0)
   msgs <- character(0)
   err <- NA_character_
@@ -80,6 +110,8 @@ pymeta_ref_run <- function(fun, args, fields, reset = TRUE, post = NULL,
     })
 
   secs <- as.numeric(Sys.time() - t0, units = "secs")
+  # over budget: whatever R returned was cut short (metafor's try() swallows the stop)
+  timeout <- is.finite(time_limit) && secs > time_limit
   # meta returns NULL instead of stopping in a few cases (metainc, method = "Cochran"
   # with sm = "IRD", after a warning): no result, treated as an error
   if (is.na(err) && is.null(res))
@@ -94,10 +126,11 @@ pymeta_ref_run <- function(fun, args, fields, reset = TRUE, post = NULL,
     names(values) <- fields
   }
   list(ok = ok, error = err, warnings = warns, messages = msgs,
-       missing = missing, values = values, seconds = secs)
+       missing = missing, values = values, seconds = secs, timeout = timeout)
 }
 
-pymeta_ref_run_many <- function(fun, list_of_args, fields) {
+pymeta_ref_run_many <- function(fun, list_of_args, fields, time_limit = Inf) {
   # settings.meta("reset") before every case: no case can see another's settings
-  lapply(list_of_args, function(a) pymeta_ref_run(fun, a, fields, reset = TRUE))
+  lapply(list_of_args, function(a) pymeta_ref_run(fun, a, fields, reset = TRUE,
+                                                  time_limit = time_limit))
 }

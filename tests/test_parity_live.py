@@ -36,10 +36,13 @@ def check_case(r_meta, fun, args, label, strict=False):
     """Run R and pymeta on one case (pymeta.testing.campaign.evaluate judges it) and record
     the worst field of the campaign, with R's own variation on it."""
     fields = fields_to_compare(_CLS[fun])
-    out = r_meta.run(fun, args, fields)
+    out = r_meta.run_many(fun, [args], fields, time_limit=campaign.R_TIME_LIMIT)[0]
     res = campaign.evaluate(fun, args, out, r_meta, fields=fields, strict=strict)
     rec = LOG.get(label)
     rec.cases += 1
+    if res.status == "slow":
+        rec.slow += 1
+        return
     if res.status == "r_error":
         rec.r_errors += 1
         rec.errors.setdefault(res.r_error, res.py_error)

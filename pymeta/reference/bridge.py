@@ -167,6 +167,7 @@ def _result(res: Any) -> dict:
         "messages": _strings(parts["messages"]),
         "values": values,
         "seconds": float(parts["seconds"][0]),   # the meta call alone, timed in R
+        "timeout": bool(parts["timeout"][0]) if "timeout" in parts else False,
     }
 
 
@@ -213,15 +214,20 @@ class RMeta:
         return _result(res)
 
     def run_many(
-        self, fun: str, list_of_args: Sequence[dict[str, Any]], fields: Sequence[str]
+        self, fun: str, list_of_args: Sequence[dict[str, Any]], fields: Sequence[str],
+        time_limit: float | None = None,
     ) -> list[dict]:
-        """`run` for many argument sets, in one R call."""
+        """`run` for many argument sets, in one R call. With ``time_limit`` (seconds) a
+        case R has not finished by then stops with ``timeout`` True (R checks the limit
+        between its own steps, so it can overrun by one compiled call)."""
         _load()
         ro = _state["ro"]
         batch = ro.vectors.ListVector.from_length(len(list_of_args))
         for i, args in enumerate(list_of_args):
             batch[i] = _args_to_r(args)
-        res = _state["run_many"](ro.StrVector([fun]), batch, ro.StrVector(list(fields)))
+        limit = math.inf if time_limit is None else float(time_limit)
+        res = _state["run_many"](ro.StrVector([fun]), batch, ro.StrVector(list(fields)),
+                                 ro.FloatVector([limit]))
         return [_result(r) for r in res]
 
     def set_matprod(self, mode: str) -> None:

@@ -323,9 +323,14 @@ def generate(rm=None, random: bool = True) -> dict:
         for fun in RANDOM_CORPUS:
             cs = random_cases(fun)
             fields = fields_to_compare(_result_class(fun))
-            outs = rm.run_many(fun, [c.args for c in cs], fields)
+            from ..testing.campaign import R_TIME_LIMIT
+            outs = rm.run_many(fun, [c.args for c in cs], fields, time_limit=R_TIME_LIMIT)
+            slow = [c.name for c, o in zip(cs, outs) if o.get("timeout")]
+            kept = [(c, o) for c, o in zip(cs, outs) if not o.get("timeout")]
+            cs, outs = [c for c, _ in kept], [o for _, o in kept]
             path = FIXTURE_DIR / "random" / f"{fun}.json"
             p = {**prov, "seed": RANDOM_SEED, "cases": len(cs), "max_k": RANDOM_MAX_K,
+                 "skipped_slow_in_R": {"time_limit_seconds": R_TIME_LIMIT, "cases": slow},
                  "data_source": "pymeta.testing.strategies.cases(fun) with the option grid of "
                                 "pymeta.testing.grid, drawn by pymeta.testing.campaign.draw_cases",
                  "call": f"meta::{fun}(<data>, <options>) per case, through "

@@ -12,6 +12,7 @@ class ParityRecord:
     label: str                 # e.g. "metabin RR MH"
     cases: int = 0
     r_errors: int = 0          # cases where R (and so pymeta) raised
+    slow: int = 0              # skipped: R over the campaign's time limit
     fallbacks: int = 0         # fields that needed R's own variation to pass
     worst_field: str = ""
     worst_abs: float = 0.0
@@ -34,7 +35,7 @@ class ParityLog:
         out = []
         for r in self.records.values():
             own = "n/a" if math.isnan(r.worst_r_own) else f"{r.worst_r_own:.3g}"
-            out.append(f"{r.label}: {r.cases} cases ({r.r_errors} R errors matched), worst field "
+            out.append(f"{r.label}: {r.cases} cases ({r.r_errors} R errors matched, {r.slow} skipped as too slow in R), worst field "
                        f"{r.worst_field or '-'}: |pymeta - R| {r.worst_abs:.3g} (rel {r.worst_rel:.3g},"
                        f" allowed {r.worst_allowed:.3g}); R's own variation there: {own};"
                        f" fields passing only within R's own variation: {r.fallbacks}")
