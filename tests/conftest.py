@@ -13,7 +13,7 @@ def pytest_addoption(parser):
         help="R reference tests: auto = run if R/rpy2/meta (at the pinned versions) are "
         "available, else skip; require = fail if unavailable; off = skip them",
     )
-    parser.addoption("--parity-n", type=int, default=300,
+    parser.addoption("--parity-n", type=int, default=150,
                      help="random cases per function/method in the live R campaign")
 
 

@@ -284,8 +284,8 @@ def _with_date(text_without_date: dict, old_path: Path) -> str:
 
 #: The randomised corpus: cases per function (drawn from the declared grid), its seed and
 #: the largest k (kept small so that the files stay small).
-RANDOM_CORPUS = {"metagen": 700, "metacont": 700, "metabin": 700, "metamean": 400,
-                 "metacor": 400, "metaprop": 400, "metainc": 400, "metarate": 400}
+RANDOM_CORPUS = {"metagen": 450, "metacont": 450, "metabin": 450, "metamean": 250,
+                 "metacor": 250, "metaprop": 250, "metainc": 250, "metarate": 250}
 RANDOM_SEED = 20261125
 RANDOM_MAX_K = 10
 
