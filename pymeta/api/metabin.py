@@ -283,12 +283,15 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
         mrc = tuple(fields["method_random_ci"])
         rows = [ci(TE_r, seTE_r, level=model.opts.level_ma,
                    df=(fields["k"] - 1) if m == "HK" else None) for m in mrc]
+        # R's ci2meta(res, ci(TE.random, seTE.random, df = ...)): estimate, SE and
+        # statistic stay single values, the bounds and p-values follow the df per method
+        # (k - 1 for HK, Inf otherwise); df.random stays metagen's
         fields.update(
-            TE_random=TE_r if len(rows) == 1 else np.full(len(rows), TE_r),
-            seTE_random=np.array([seTE_r] * len(rows)),
+            TE_random=TE_r,
+            seTE_random=np.array([seTE_r]),
             lower_random=np.array([float(r.lower) for r in rows]),
             upper_random=np.array([float(r.upper) for r in rows]),
-            statistic_random=np.array([float(r.statistic) for r in rows]),
+            statistic_random=np.array([float(rows[0].statistic)]),
             pval_random=np.array([float(r.p) for r in rows]),
             w_random=w_r)
     if isinstance(incr, np.ndarray) and np.unique(incr).size == 1:
