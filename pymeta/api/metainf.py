@@ -44,7 +44,8 @@ def _step_options(fun: str, x: Meta, no_r: int) -> dict:
                 adhoc_hakn_ci=x.adhoc_hakn_ci[no_r] if len(x.adhoc_hakn_ci) > no_r else "",
                 level_predict=x.level_predict, method_predict=x.method_predict[0],
                 adhoc_hakn_pi=x.adhoc_hakn_pi[0],
-                control=x.call[1].get("control") if x.call else None)
+                control=x.call[1].get("control") if x.call else None,
+                tau_preset=x.tau_preset)
     if fun != "metacor":
         opts["warn"] = False
     if fun in ("metagen", "metacor"):
