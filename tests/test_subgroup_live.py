@@ -235,3 +235,13 @@ _CHANGES = st.sampled_from([{"method_tau": "PM"}, {"method_tau": "DL"},
 def test_live_update(r_meta, fun, data, changes):
     d, opts = data.draw(strategies.cases(fun, max_k=15, with_subgroups=True))
     check(r_meta, fun, {**d, **opts}, "update", changes, label=f"update {fun}")
+
+
+@pytest.mark.parametrize("k", [1, 4])
+@pytest.mark.parametrize("changes", [{"method_tau": "PM"}, {"method_random_ci": "HK"},
+                                     {"level_ma": 0.9}])
+def test_live_update_keeps_tau_preset(r_meta, k, changes):
+    # found by CI: update() dropped tau.preset, which R's update.meta passes on
+    args = {"TE": np.linspace(0.0, 0.6, k), "seTE": np.linspace(1.0, 0.4, k),
+            "studlab": [f"Study {i + 1}" for i in range(k)], "tau_preset": 0.5}
+    check(r_meta, "metagen", args, "update", changes, label="update tau.preset")

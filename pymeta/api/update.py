@@ -46,6 +46,9 @@ def update(res, **changes):
         level_hetstat=res.level_hetstat, method_I2=res.method_I2, prediction=res.prediction,
         level_predict=res.level_predict, backtransf=res.backtransf, control=call.get("control"),
         warn=False)
+    if _na(res.tau_preset) is not None:
+        # R: tau.preset = object$tau.preset, kept whatever else changes
+        opts["tau_preset"] = res.tau_preset
     if fun in ("metagen", "metacor"):
         opts["null_effect"] = res.null_effect
     if fun == "metamean":
