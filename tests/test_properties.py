@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import pymeta
+from pymeta.effects import proportion as prop_effects
 from pymeta.model.tau2 import FisherScoringError, MetaforError
 from pymeta.result import r_name
 from pymeta.testing.strategies import cases
@@ -420,6 +421,20 @@ def _check_result(res):
     # study CIs contain the estimate (not metaprop/metarate's continuity-corrected score
     # CIs, which R computes on the proportion scale and can exclude 0 events: as in R)
     cc_ci = getattr(res, "method_ci", "") in ("WSCC", "SACC")
+    if isinstance(res, pymeta.MetaProp) and res.method_ci != "NAsm":
+        # metaprop's exact/score/Wald study CIs are intervals for the *uncorrected*
+        # proportion event/n, mapped to the sm scale (TE carries the continuity
+        # correction: 0 of 1 gives TE = logit(0.25) but SA's CI [0, 0] -> -Inf), so they
+        # contain event/n on that scale; R's WSCC (no truncation at 0 events) need not
+        # (checked on the proportion scale, up to rounding: WS's upper bound for 7 of 7 is
+        # 1 - 1e-16, so logit 36.7, not Inf, in R as here)
+        ev, n = np.asarray(res.event, float), np.asarray(res.n, float)
+        sc = prop_effects.study_ci(ev, n, res.level, res.method_ci, res.null_effect)
+        for i in ([] if res.method_ci == "WSCC" else np.flatnonzero(~np.isnan(ev / n))):
+            assert sc.lower[i] - 1e-12 <= ev[i] / n[i] <= sc.upper[i] + 1e-12, \
+                (i, sc.lower[i], ev[i] / n[i], sc.upper[i])
+            assert res.lower[i] <= res.upper[i]
+        cc_ci = True
     for i in ([] if cc_ci else np.flatnonzero(usable)):
         assert res.lower[i] <= TE[i] <= res.upper[i]
     # weights: non-negative, zero exactly where a study cannot be pooled (metabin's
@@ -467,8 +482,9 @@ def _check_result(res):
         assert math.isnan(res.I2) and math.isnan(res.H)
         if res.k_all == 1:
             # the weighted mean of one value (exact up to the last bit); MH's RR with
-            # a continuity correction is not the study's inverse-variance RR
-            if res.method != "MH":
+            # a continuity correction is not the study's inverse-variance RR, and
+            # Cochran's (metainc) is 0/0 = NaN for a study without events (as in R)
+            if res.method not in ("MH", "Cochran"):
                 assert_close(res.TE_common, TE[0], rtol=4e-16, what="TE_common")
             assert_close(te_r, TE[0], rtol=4e-16, what="TE_random")
             assert not (res.common or res.random or res.prediction or res.overall)
@@ -520,7 +536,7 @@ def _check_result(res):
                 assert up - lo >= ci_width[fam] * (1 - 1e-12), (m, up - lo, ci_width[fam])
 
 
-@pytest.mark.parametrize("fun", ["metacont", "metabin", "metarate"])  # metaprop, metainc: open (note)
+@pytest.mark.parametrize("fun", ["metacont", "metabin", "metarate", "metaprop", "metainc"])
 @settings(SETTINGS, max_examples=150)
 @given(data=st.data())
 def test_result_invariants(fun, data):
@@ -528,7 +544,7 @@ def test_result_invariants(fun, data):
     _check_result(run(fun, d, opts))
 
 
-@pytest.mark.parametrize("fun", ["metacont", "metabin", "metarate"])  # metaprop, metainc: open (note)
+@pytest.mark.parametrize("fun", ["metacont", "metabin", "metarate", "metaprop", "metainc"])
 @SETTINGS
 @given(data=st.data())
 def test_single_study(fun, data):
