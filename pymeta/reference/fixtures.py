@@ -9,8 +9,10 @@ and reports, field by field, what moved.
 
 The cases: the seed paper's five outcomes (and the two RR outcomes with inverse variance
 too), and meta's bundled datasets that fit metacont (``Fleiss1993cont``, ``amlodipine``, ``woodyplants``)
-and metabin (``Fleiss1993bin``, ``cisapride``), each with R's defaults and a few option
-variants from the declared grid.
+metabin (``Fleiss1993bin``, ``cisapride``, ``Olkin1995``, ``caffeine``, ``Pagliaro1992`` by
+treatment subgroup), metagen (``Pagliaro1992``'s log odds ratios), metaprop (``Olkin1995``'s
+both arms; caffeine has a study with n = 0, which R's metaprop rejects), metainc and metarate (``smoking``, ``lungcancer``), each with R's defaults
+(metaprop: method "Inverse") and a few option variants from the declared grid.
 """
 from __future__ import annotations
 
@@ -138,21 +140,49 @@ def _read_csv(path: Path) -> dict:
 _PAPER = {"mrs": "metacont", "barthel": "metacont", "nihss": "metacont",
           "mortality": "metabin", "recurrence": "metabin"}
 
+#: meta's datasets: fixture name -> (dataset, function, R expression per argument).
 _BUNDLED = {
-    # name: (fun, R expression per argument)
-    "Fleiss1993cont": ("metacont", {"n_e": "n.psyc", "mean_e": "mean.psyc", "sd_e": "sd.psyc",
-                                    "n_c": "n.cont", "mean_c": "mean.cont", "sd_c": "sd.cont",
-                                    "studlab": "paste(study, year)"}),
-    "amlodipine": ("metacont", {"n_e": "n.amlo", "mean_e": "mean.amlo", "sd_e": "sqrt(var.amlo)",
-                                "n_c": "n.plac", "mean_c": "mean.plac", "sd_c": "sqrt(var.plac)",
-                                "studlab": "study"}),
-    "woodyplants": ("metacont", {"n_e": "n.elev", "mean_e": "mean.elev", "sd_e": "sd.elev",
-                                 "n_c": "n.amb", "mean_c": "mean.amb", "sd_c": "sd.amb",
-                                 "studlab": "paste(papno, obsno)"}),
-    "Fleiss1993bin": ("metabin", {"event_e": "d.asp", "n_e": "n.asp", "event_c": "d.plac",
-                                  "n_c": "n.plac", "studlab": "paste(study, year)"}),
-    "cisapride": ("metabin", {"event_e": "event.cisa", "n_e": "n.cisa", "event_c": "event.plac",
-                              "n_c": "n.plac", "studlab": "study"}),
+    "Fleiss1993cont": ("Fleiss1993cont", "metacont", {
+        "n_e": "n.psyc", "mean_e": "mean.psyc", "sd_e": "sd.psyc", "n_c": "n.cont",
+        "mean_c": "mean.cont", "sd_c": "sd.cont", "studlab": "paste(study, year)"}),
+    "amlodipine": ("amlodipine", "metacont", {
+        "n_e": "n.amlo", "mean_e": "mean.amlo", "sd_e": "sqrt(var.amlo)", "n_c": "n.plac",
+        "mean_c": "mean.plac", "sd_c": "sqrt(var.plac)", "studlab": "study"}),
+    "woodyplants": ("woodyplants", "metacont", {
+        "n_e": "n.elev", "mean_e": "mean.elev", "sd_e": "sd.elev", "n_c": "n.amb",
+        "mean_c": "mean.amb", "sd_c": "sd.amb", "studlab": "paste(papno, obsno)"}),
+    "Fleiss1993bin": ("Fleiss1993bin", "metabin", {
+        "event_e": "d.asp", "n_e": "n.asp", "event_c": "d.plac", "n_c": "n.plac",
+        "studlab": "paste(study, year)"}),
+    "cisapride": ("cisapride", "metabin", {
+        "event_e": "event.cisa", "n_e": "n.cisa", "event_c": "event.plac", "n_c": "n.plac",
+        "studlab": "study"}),
+    "Olkin1995": ("Olkin1995", "metabin", {
+        "event_e": "ev.exp", "n_e": "n.exp", "event_c": "ev.cont", "n_c": "n.cont",
+        "studlab": "paste(author, year)"}),
+    "caffeine": ("caffeine", "metabin", {
+        "event_e": "h.caf", "n_e": "n.caf", "event_c": "h.decaf", "n_c": "n.decaf",
+        "studlab": "paste(study, year)"}),
+    "Pagliaro1992": ("Pagliaro1992", "metabin", {
+        "event_e": "bleed.exp", "n_e": "n.exp", "event_c": "bleed.plac", "n_c": "n.plac",
+        "studlab": "paste(id, treat.exp)", "subgroup": "as.character(treat.exp)"}),
+    "Pagliaro1992gen": ("Pagliaro1992", "metagen", {
+        "TE": "logOR", "seTE": "selogOR", "studlab": "paste(id, treat.exp)",
+        "subgroup": "as.character(treat.exp)"}),
+    "Olkin1995prop": ("Olkin1995", "metaprop", {
+        "event": "ev.exp", "n": "n.exp", "studlab": "paste(author, year)"}),
+    "Olkin1995propcont": ("Olkin1995", "metaprop", {
+        "event": "ev.cont", "n": "n.cont", "studlab": "paste(author, year)"}),
+    "smoking": ("smoking", "metainc", {
+        "event_e": "d.smokers", "time_e": "py.smokers", "event_c": "d.nonsmokers",
+        "time_c": "py.nonsmokers", "studlab": "study"}),
+    "lungcancer": ("lungcancer", "metainc", {
+        "event_e": "d.smokers", "time_e": "py.smokers", "event_c": "d.nonsmokers",
+        "time_c": "py.nonsmokers", "studlab": "study"}),
+    "smokingrate": ("smoking", "metarate", {
+        "event": "d.smokers", "time": "py.smokers", "studlab": "study"}),
+    "lungcancerrate": ("lungcancer", "metarate", {
+        "event": "d.smokers", "time": "py.smokers", "studlab": "study"}),
 }
 
 #: Option variants run on every bundled dataset besides R's defaults.
@@ -179,7 +209,31 @@ _VARIANTS = {
                 "OR_SSW": {"sm": "OR", "method": "SSW", "method_random_ci": "HK"},
                 "RD_MH": {"sm": "RD", "MH_exact": True},
                 "ASD": {"sm": "ASD"}},
+    "metagen": {"default": {"sm": "OR"},
+                "PM_KR": {"sm": "OR", "method_tau": "PM", "method_random_ci": "KR",
+                          "method_predict": "KR"},
+                "DL_J_IQWiG6": {"sm": "OR", "method_tau": "DL", "method_random_ci": "HK",
+                                "adhoc_hakn_ci": "IQWiG6", "method_predict": "HK"}},
+    # metaprop: R's default for PLOGIT is the GLMM (not in pymeta): Inverse throughout
+    "metaprop": {"PLOGIT_Inverse": {"method": "Inverse"},
+                 "PLOGIT_WS_DL": {"method": "Inverse", "method_ci": "WS", "method_tau": "DL"},
+                 "PFT": {"sm": "PFT"}, "PAS_AC": {"sm": "PAS", "method_ci": "AC"},
+                 "PLN_SA": {"sm": "PLN", "method_ci": "SA", "method_random_ci": "HK"},
+                 "PRAW_NAsm_PM": {"sm": "PRAW", "method_ci": "NAsm", "method_tau": "PM"}},
+    "metainc": {"default": {}, "Inverse": {"method": "Inverse"},
+                "Cochran": {"method": "Cochran"}, "IRD": {"sm": "IRD"},
+                "IRSD_HK": {"sm": "IRSD", "method_random_ci": "HK", "method_predict": "HK"},
+                "VE_DL": {"sm": "VE", "method_tau": "DL"}},
+    "metarate": {"default": {}, "IR": {"sm": "IR"}, "IRS_DL": {"sm": "IRS", "method_tau": "DL"},
+                 "IRFT_Poisson": {"sm": "IRFT", "method_ci": "Poisson"},
+                 "IRLN_PM_KR": {"method_tau": "PM", "method_random_ci": "KR",
+                                "method_predict": "KR"}},
 }
+
+
+def _subgroups_implemented(fun: str) -> bool:
+    from ..api.subgroup import DATA_ARGS
+    return fun in DATA_ARGS
 
 
 def _bundled_data(rm, dataset: str, exprs: dict) -> dict:
@@ -187,7 +241,8 @@ def _bundled_data(rm, dataset: str, exprs: dict) -> dict:
     out = {}
     for arg, expr in exprs.items():
         v = ro.r(f'with(get(data({dataset}, package = "meta", envir = environment())), {expr})')
-        out[arg] = [str(x) for x in v] if arg == "studlab" else [float(x) for x in v]
+        out[arg] = ([str(x) for x in v] if arg in ("studlab", "subgroup")
+                    else [float(x) for x in v])
     return out
 
 
@@ -202,10 +257,12 @@ def cases(rm=None) -> list:
         if fun == "metabin":
             out.append(Case("paper", f"{name}_Inverse", fun, data, {**opts, "method": "Inverse"}, src))
     if rm is not None:
-        for ds, (fun, exprs) in _BUNDLED.items():
+        for name, (ds, fun, exprs) in _BUNDLED.items():
             data = _bundled_data(rm, ds, exprs)
+            if "subgroup" in data and not _subgroups_implemented(fun):
+                data.pop("subgroup")
             for vname, opts in _VARIANTS[fun].items():
-                out.append(Case("bundled", f"{ds}_{vname}", fun, data, opts,
+                out.append(Case("bundled", f"{name}_{vname}", fun, data, opts,
                                 f'R: data({ds}, package = "meta")'))
     return out
 
