@@ -161,6 +161,8 @@ CONT_CASES = [
     dict(approx_mean_c="range", subgroup=["A", "B", "B", "A"]),  # R re-approximates per group
     dict(sm="SMD", method_sd="Wan", subgroup=["A", "A", "B", "B"]),
     dict(sm="ROM", method_mean="Wan"),
+    # means left missing (R's "negative or zero means" note) after R's method.predict one
+    dict(sm="ROM", approx_mean_e=["iqr", "", "", ""], method_tau="DL", method_predict="KR"),
 ]
 
 

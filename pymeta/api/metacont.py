@@ -123,7 +123,8 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
                                            sd_glass=sd_glass)
     else:
         eff = ratio_of_means(*data6, pooledvar=pooledvar)
-    # R meta's warnings, in R's order
+    # R meta's warnings, in R's order (setmethodpredict's come first)
+    model = resolve_model(locals(), warn=w)
     if eff.na_n.any():
         w.warn("Note, studies with non-positive values for n.e and / or n.c get no weight in "
                "meta-analysis.")
@@ -150,7 +151,6 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
         if not eff.nonpos_sd[i]:
             w.note(f"Study '{labels[i]}': missing data, not pooled.")
 
-    model = resolve_model(locals(), warn=w)
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None)
     if method_ci == "t":

@@ -106,7 +106,10 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, sm=None, method_
     approx = dict(approx_mean=r_labels(am), approx_sd=r_labels(asd))
 
     eff = (raw_mean if sm == "MRAW" else log_mean)(x["n"], x["mean"], x["sd"])
-    # R meta's warnings, in R's order
+    # R meta's warnings, in R's order (setmethodpredict's come first)
+    with np.errstate(all="ignore"):
+        transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
+    model = resolve_model(locals(), null_effect=transf_null, warn=w)
     if eff.na_n.any():
         w.warn("Studies with non-positive sample size get no weight in meta-analysis.")
     if sm == "MLN" and eff.na_mean.any():
@@ -127,9 +130,6 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, sm=None, method_
         if not eff.nonpos_sd[i]:
             w.note(f"Study '{labels[i]}': missing data, not pooled.")
 
-    with np.errstate(all="ignore"):
-        transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
-    model = resolve_model(locals(), null_effect=transf_null, warn=w)
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n"] - 1) if method_ci == "t" else None,
                          backtransf=backtransf)
