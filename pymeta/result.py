@@ -331,8 +331,25 @@ class MetaCont(Meta):
     sd_glass: str                    # "" unless method.smd = "Glass"
     exact_smd: bool | float          # NA (nan) unless sm = "SMD" with Hedges or Cohen
     method_ci: str
+    # approximated means / SDs (metacont.R blocks 7-8): "" / None (R's NULL) when unused
+    method_mean: str = ""
+    method_sd: str = ""
     n_e_pooled: float
     n_c_pooled: float
+    median_e: np.ndarray | None = None
+    q1_e: np.ndarray | None = None
+    q3_e: np.ndarray | None = None
+    min_e: np.ndarray | None = None
+    max_e: np.ndarray | None = None
+    median_c: np.ndarray | None = None
+    q1_c: np.ndarray | None = None
+    q3_c: np.ndarray | None = None
+    min_c: np.ndarray | None = None
+    max_c: np.ndarray | None = None
+    approx_sd_e: np.ndarray | None = None     # per study "", "iqr.range", "iqr", "range"
+    approx_sd_c: np.ndarray | None = None
+    approx_mean_e: np.ndarray | None = None
+    approx_mean_c: np.ndarray | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -367,6 +384,16 @@ class MetaMean(Meta):
     mean: np.ndarray
     sd: np.ndarray
     method_ci: str
+    # approximated means / SDs (metamean.R blocks 7-8): "" / None (R's NULL) when unused
+    method_mean: str = ""
+    method_sd: str = ""
+    median: np.ndarray | None = None
+    q1: np.ndarray | None = None
+    q3: np.ndarray | None = None
+    min: np.ndarray | None = None
+    max: np.ndarray | None = None
+    approx_sd: np.ndarray | None = None       # per study "", "iqr.range", "iqr", "range"
+    approx_mean: np.ndarray | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -93,28 +93,28 @@ def test_live_metagen(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True, sm="MD"))
+@given(case=strategies.cases("metacont", with_subgroups=True, summaries=True, sm="MD"))
 def test_live_metacont_MD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont MD")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True, sm="SMD"))
+@given(case=strategies.cases("metacont", with_subgroups=True, summaries=True, sm="SMD"))
 def test_live_metacont_SMD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont SMD")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True, sm="ROM"))
+@given(case=strategies.cases("metacont", with_subgroups=True, summaries=True, sm="ROM"))
 def test_live_metacont_ROM(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont ROM")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metamean", with_subgroups=True))
+@given(case=strategies.cases("metamean", with_subgroups=True, summaries=True))
 def test_live_metamean(r_meta, case):
     data, opts = case
     check_case(r_meta, "metamean", {**data, **opts}, f"metamean {opts.get('sm', 'MRAW')}")

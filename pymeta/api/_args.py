@@ -53,6 +53,15 @@ def column(value, data, arg: str):
     return value
 
 
+def column_or_value(value, data):
+    """meta's ``catch`` for a character argument (``approx.mean.e`` ...): a column of
+    ``data`` when ``data`` has one of that name, else the value itself (R evaluates the
+    string literal to itself)."""
+    if data is not None and isinstance(value, str) and value in data:
+        return data[value]
+    return value
+
+
 def studlabs(studlab, k: int) -> tuple:
     """meta's ``setstudlab``: the integers 1..k when absent ("" for a single study); numeric
     labels stay numbers and anything else becomes text, as R keeps the vector's type."""

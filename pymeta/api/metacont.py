@@ -14,27 +14,32 @@ import math
 import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
+from ..effects.approx import approx_labels, approximate, check_methods, r_labels
 from ..effects.continuous import mean_difference, ratio_of_means, standardised_mean_difference
 from ..model.intervals import ci
 from ..result import MetaCont
-from ._args import (Warn, check_length, check_logical, column, numeric,
+from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
 __all__ = ["metacont"]
 
-_LACKING = LACKING_COMMON | frozenset({
-    "median_e", "q1_e", "q3_e", "min_e", "max_e", "median_c", "q1_c", "q3_c", "min_c",
-    "max_c", "method_mean", "method_sd", "approx_mean_e", "approx_mean_c", "approx_sd_e",
-    "approx_sd_c",
-})
+_LACKING = LACKING_COMMON
+
+#: The summaries R approximates means and SDs from (metacont.R, blocks 7 and 8).
+_SUMMARIES = ("median_e", "q1_e", "q3_e", "min_e", "max_e",
+              "median_c", "q1_c", "q3_c", "min_c", "max_c")
 
 
 @meta_function
-def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, sm=None,
+def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, studlab=None,
+             data=None, *, sm=None,
              method_ci=None, level=None, pooledvar=None, method_smd=None, sd_glass=None,
-             exact_smd=None, common=None, random=None,
+             exact_smd=None, median_e=None, q1_e=None, q3_e=None, min_e=None, max_e=None,
+             median_c=None, q1_c=None, q3_c=None, min_c=None, max_c=None, method_mean=None,
+             method_sd=None, approx_mean_e=None, approx_mean_c=None, approx_sd_e=None,
+             approx_sd_c=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
              level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
@@ -45,6 +50,11 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
     ``data=``). As in R, missing values are allowed (the study stays in the output and is
     left out of pooling) and non-positive standard deviations get no weight, with R's
     warning; non-numeric values raise ValueError naming the study.
+
+    Means and SDs may instead be approximated from medians, quartiles and ranges
+    (``median_e``, ``q1_e``, ``q3_e``, ``min_e``, ``max_e`` and the ``_c`` ones;
+    ``method_mean`` "Luo"/"Wan", ``method_sd`` "Shi"/"Wan"; ``approx_mean_e`` ... to choose
+    per study), by R's rules (:mod:`pymeta.effects.approx`).
     """
     reject_unsupported("metacont", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
@@ -62,19 +72,48 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
     if sm == "SMD" and method_smd != "Glass":  # R evaluates `if (exact.smd)` only here
         exact_smd = check_logical(exact_smd, "exact_smd")
 
+    method_mean, method_sd = check_methods(method_mean, method_sd)
+
     raw = {name: column(v, data, name) for name, v in
            dict(n_e=n_e, mean_e=mean_e, sd_e=sd_e, n_c=n_c, mean_c=mean_c, sd_c=sd_c).items()}
     if raw["n_e"] is None or raw["n_c"] is None:
         raise ValueError("Arguments 'n.e' and 'n.c' must be provided.")
+    summ = {name: column(v, data, name) for name, v in zip(
+        _SUMMARIES, (median_e, q1_e, q3_e, min_e, max_e, median_c, q1_c, q3_c, min_c, max_c))}
+    for arm in ("e", "c"):   # R's "Additional checks"
+        if raw[f"mean_{arm}"] is None and summ[f"median_{arm}"] is None:
+            raise ValueError(f"Provide either argument 'mean.{arm}' or 'median.{arm}'.")
+    for arm in ("e", "c"):
+        if raw[f"sd_{arm}"] is None and not (
+                (summ[f"q1_{arm}"] is not None and summ[f"q3_{arm}"] is not None)
+                or (summ[f"min_{arm}"] is not None and summ[f"max_{arm}"] is not None)):
+            raise ValueError(f"Provide either argument 'sd.{arm}' and arguments 'q1.{arm}' & "
+                             f"'q3.{arm}' or 'min.{arm} & 'max.{arm}'.")
     labels_raw = column(studlab, data, "studlab")
     k_all = len(np.atleast_1d(np.asarray(raw["n_e"], dtype=object)))
     labels = studlabs(labels_raw, k_all)
     check_length("n_e", k_all, **{k: np.atleast_1d(np.asarray(v, dtype=object))
-                                  for k, v in raw.items() if k != "n_e"},
+                                  for k, v in raw.items() if k != "n_e" and v is not None},
                  studlab=None if labels_raw is None else labels)
+    check_length("n_e", k_all, **{k: np.atleast_1d(np.asarray(v, dtype=object))
+                                  for k, v in summ.items() if v is not None})
+    approx = {name: approx_labels(column_or_value(v, data), k_all, name, "n_e")
+              for name, v in dict(approx_mean_e=approx_mean_e, approx_mean_c=approx_mean_c,
+                                  approx_sd_e=approx_sd_e, approx_sd_c=approx_sd_c).items()}
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
-    x = {name: numeric(v, name, labels) for name, v in raw.items()}
+    x = {name: (np.full(k_all, math.nan) if v is None else numeric(v, name, labels))
+         for name, v in raw.items()}
+    s_x = {name: (None if v is None else numeric(v, name, labels)) for name, v in summ.items()}
+    for arm in ("e", "c"):
+        x[f"mean_{arm}"], x[f"sd_{arm}"], approx[f"approx_mean_{arm}"], \
+            approx[f"approx_sd_{arm}"] = approximate(
+                x[f"n_{arm}"], x[f"mean_{arm}"], x[f"sd_{arm}"],
+                *(s_x[f"{s}_{arm}"] for s in ("median", "q1", "q3", "min", "max")),
+                method_mean=method_mean, method_sd=method_sd,
+                approx_mean=approx[f"approx_mean_{arm}"], approx_sd=approx[f"approx_sd_{arm}"],
+                explicit_iqr_range_median_raw=arm == "c")
+    approx = {name: r_labels(v) for name, v in approx.items()}
 
     data6 = (x["n_e"], x["mean_e"], x["sd_e"], x["n_c"], x["mean_c"], x["sd_c"])
     if sm == "MD":
@@ -84,7 +123,8 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
                                            sd_glass=sd_glass)
     else:
         eff = ratio_of_means(*data6, pooledvar=pooledvar)
-    # R meta's warnings, in R's order
+    # R meta's warnings, in R's order (setmethodpredict's come first)
+    model = resolve_model(locals(), warn=w)
     if eff.na_n.any():
         w.warn("Note, studies with non-positive values for n.e and / or n.c get no weight in "
                "meta-analysis.")
@@ -111,7 +151,6 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
         if not eff.nonpos_sd[i]:
             w.note(f"Study '{labels[i]}': missing data, not pooled.")
 
-    model = resolve_model(locals(), warn=w)
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None)
     if method_ci == "t":
@@ -135,4 +174,9 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
                     method_smd=method_smd, sd_glass=sd_glass, exact_smd=exact_smd,
                     method_ci=method_ci,
                     n_e_pooled=float(np.nansum(x["n_e"])), n_c_pooled=float(np.nansum(x["n_c"])),
+                    method_mean=method_mean if (approx["approx_mean_e"] is not None
+                                                or approx["approx_mean_c"] is not None) else "",
+                    method_sd=method_sd if (approx["approx_sd_e"] is not None
+                                            or approx["approx_sd_c"] is not None) else "",
+                    **s_x, **approx,
                     warnings=tuple(w.warnings), notes=tuple(w.notes))

@@ -15,21 +15,19 @@ import math
 import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
+from ..effects.approx import approx_labels, approximate, check_methods, r_labels
 from ..effects.mean import log_mean, raw_mean
 from ..model.intervals import ci
 from ..model.rmath import rlog
 from ..result import MetaMean
-from ._args import (Warn, check_length, check_logical, column, numeric,
+from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
                     reject_unsupported, setchar, studlabs)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
 __all__ = ["metamean"]
 
-_LACKING = LACKING_COMMON | frozenset({
-    "median", "q1", "q3", "min", "max", "method_mean", "method_sd", "approx_mean",
-    "approx_sd",
-})
+_LACKING = LACKING_COMMON
 
 
 def _null_effect(value) -> float:
@@ -43,7 +41,9 @@ def _null_effect(value) -> float:
 
 
 @meta_function
-def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, level=None,
+def metamean(n, mean=None, sd=None, studlab=None, data=None, *, sm=None, method_ci=None,
+             level=None, median=None, q1=None, q3=None, min=None, max=None,  # noqa: A002
+             method_mean=None, method_sd=None, approx_mean=None, approx_sd=None,
              common=None, random=None, prediction=None, method_tau=None, method_tau_ci=None,
              method_I2=None, level_ma=None, method_common_ci=None, method_random_ci=None,
              adhoc_hakn_ci=None, level_predict=None, method_predict=None, adhoc_hakn_pi=None,
@@ -56,6 +56,11 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
     the means. As in R, missing values are allowed (the study stays in the output and is
     left out of pooling) and non-positive standard deviations get no weight, with R's
     warning; non-numeric values raise ValueError naming the study.
+
+    Means and SDs may instead be approximated from medians, quartiles and ranges
+    (``median``, ``q1``, ``q3``, ``min``, ``max``; ``method_mean`` "Luo"/"Wan",
+    ``method_sd`` "Shi"/"Wan"; ``approx_mean`` / ``approx_sd`` to choose per study), by
+    R's rules (:mod:`pymeta.effects.approx`).
     """
     reject_unsupported("metamean", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
@@ -68,26 +73,43 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
     backtransf = check_logical(DEFAULTS["backtransf"] if backtransf is None else backtransf,
                                "backtransf")
 
+    method_mean, method_sd = check_methods(method_mean, method_sd)
+    summ = {name: column(v, data, name) for name, v in
+            dict(median=median, q1=q1, q3=q3, min=min, max=max).items()}
+    if mean is None and summ["median"] is None:
+        raise ValueError("Provide either argument 'mean' or 'median'.")
+    if sd is None and not ((summ["q1"] is not None and summ["q3"] is not None)
+                           or (summ["min"] is not None and summ["max"] is not None)):
+        raise ValueError("Provide either argument 'sd' and arguments 'q1' & 'q3' or "
+                         "'min & 'max'.")
     raw = {name: column(v, data, name) for name, v in dict(n=n, mean=mean, sd=sd).items()}
     if raw["n"] is None:
         raise ValueError("Argument 'n' is NULL.")
-    if raw["mean"] is None:
-        raise ValueError("Provide either argument 'mean' or 'median'.")
-    if raw["sd"] is None:
-        raise ValueError("Provide either argument 'sd' and arguments 'q1' & 'q3' or "
-                         "'min & 'max'.")
     labels_raw = column(studlab, data, "studlab")
     k_all = len(np.atleast_1d(np.asarray(raw["n"], dtype=object)))
     labels = studlabs(labels_raw, k_all)
     check_length("n", k_all, **{k: np.atleast_1d(np.asarray(v, dtype=object))
-                                for k, v in raw.items() if k != "n"},
+                                for k, v in raw.items() if k != "n" and v is not None},
                  studlab=None if labels_raw is None else labels)
+    check_length("n", k_all, **{k: np.atleast_1d(np.asarray(v, dtype=object))
+                                for k, v in summ.items() if v is not None})
+    approx = {name: approx_labels(column_or_value(v, data), k_all, name, "n")
+              for name, v in dict(approx_mean=approx_mean, approx_sd=approx_sd).items()}
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
-    x = {name: numeric(v, name, labels) for name, v in raw.items()}
+    x = {name: (np.full(k_all, math.nan) if v is None else numeric(v, name, labels))
+         for name, v in raw.items()}
+    s_x = {name: (None if v is None else numeric(v, name, labels)) for name, v in summ.items()}
+    x["mean"], x["sd"], am, asd = approximate(
+        x["n"], x["mean"], x["sd"], *s_x.values(), method_mean=method_mean,
+        method_sd=method_sd, approx_mean=approx["approx_mean"], approx_sd=approx["approx_sd"])
+    approx = dict(approx_mean=r_labels(am), approx_sd=r_labels(asd))
 
     eff = (raw_mean if sm == "MRAW" else log_mean)(x["n"], x["mean"], x["sd"])
-    # R meta's warnings, in R's order
+    # R meta's warnings, in R's order (setmethodpredict's come first)
+    with np.errstate(all="ignore"):
+        transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
+    model = resolve_model(locals(), null_effect=transf_null, warn=w)
     if eff.na_n.any():
         w.warn("Studies with non-positive sample size get no weight in meta-analysis.")
     if sm == "MLN" and eff.na_mean.any():
@@ -108,9 +130,6 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
         if not eff.nonpos_sd[i]:
             w.note(f"Study '{labels[i]}': missing data, not pooled.")
 
-    with np.errstate(all="ignore"):
-        transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
-    model = resolve_model(locals(), null_effect=transf_null, warn=w)
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n"] - 1) if method_ci == "t" else None,
                          backtransf=backtransf)
@@ -126,4 +145,7 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
         fields["statistic"] = np.full(1, math.nan)
         fields["pval"] = np.full(1, math.nan)
     return MetaMean(**fields, n=x["n"], mean=x["mean"], sd=x["sd"], method_ci=method_ci,
+                    method_mean=method_mean if approx["approx_mean"] is not None else "",
+                    method_sd=method_sd if approx["approx_sd"] is not None else "",
+                    **s_x, **approx,
                     warnings=tuple(w.warnings), notes=tuple(w.notes))

@@ -66,12 +66,40 @@ def _warn_arg(res):
     return call.get("warn")
 
 
-def sub_call(fun: str, res, sel, options: dict):
-    """Run ``fun`` on the studies ``sel`` (boolean mask or index array) of ``res``."""
+#: The median / quartile / range fields R's ``subgroup()`` passes on (``subsetVar``).
+APPROX_ARGS = {
+    "metacont": tuple(f"{a}_{arm}" for arm in ("e", "c")
+                      for a in ("median", "q1", "q3", "min", "max")) + (
+        "approx_mean_e", "approx_sd_e", "approx_mean_c", "approx_sd_c"),
+    "metamean": ("median", "q1", "q3", "min", "max", "approx_mean", "approx_sd"),
+}
+
+
+def _approx_options(fun: str, res, sel) -> dict:
+    """meta's ``subsetVar`` of the summaries and approximation labels, with
+    ``method.mean`` / ``method.sd`` (R's subgroup() re-runs the approximations; a single
+    ``approx.*`` value stays single, so it names each subgroup's first study)."""
+    out = {}
+    for a in APPROX_ARGS.get(fun, ()):
+        v = getattr(res, a)
+        if v is None:
+            continue
+        v = np.asarray(v)
+        out[a] = (v[0] if v.dtype == object else v) if v.size == 1 else v[sel]
+    if out:
+        out.update(method_mean=res.method_mean or None, method_sd=res.method_sd or None)
+    return out
+
+
+def sub_call(fun: str, res, sel, options: dict, *, approx: bool = False):
+    """Run ``fun`` on the studies ``sel`` (boolean mask or index array) of ``res``; with
+    ``approx`` (subgroup analyses) also on its medians, quartiles and ranges, as R's
+    ``subgroup()`` passes them."""
     import pymeta
     data = {a: np.asarray(getattr(res, a))[sel] for a in DATA_ARGS[fun]}
     labels = np.asarray(res.studlab, dtype=object)[sel]
-    return getattr(pymeta, fun)(**data, studlab=list(labels), **options)
+    extra = _approx_options(fun, res, sel) if approx else {}
+    return getattr(pymeta, fun)(**data, studlab=list(labels), **options, **extra)
 
 
 def _subgroup_options(fun: str, res) -> dict:
@@ -184,7 +212,7 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple) -> tuple[dict,
         sel = np.array([v == lev for v in subgroup], dtype=bool)
         if not sel.any():
             raise ValueError(f"No data available for subgroup = {lev}")
-        m = sub_call(fun, res, sel, opts)
+        m = sub_call(fun, res, sel, opts, approx=True)
         warns.extend(m.warnings)
         row = dict(
             k_w=m.k, k_study_w=m.k_study, k_all_w=m.k_all, k_TE_w=m.k_TE,

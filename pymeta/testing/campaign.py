@@ -45,8 +45,10 @@ def _result_class(fun: str):
             "metainc": result.MetaInc, "metarate": result.MetaRate}[fun]
 
 
-def draw_cases(fun: str, n: int, seed: int, max_k: int = 30) -> list:
-    """``n`` reproducible ``(data, options)`` cases for ``fun`` (same seed, same cases)."""
+def draw_cases(fun: str, n: int, seed: int, max_k: int = 30, summaries: bool = True) -> list:
+    """``n`` reproducible ``(data, options)`` cases for ``fun`` (same seed, same cases);
+    ``summaries``: metacont / metamean data sets may report medians, quartiles and ranges
+    (``strategies.cases(summaries=True)``)."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hseed
 
@@ -57,7 +59,7 @@ def draw_cases(fun: str, n: int, seed: int, max_k: int = 30) -> list:
     @hseed(seed)
     @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
-    @given(cases(fun, max_k=max_k, with_subgroups=True))
+    @given(cases(fun, max_k=max_k, with_subgroups=True, summaries=summaries))
     def collect(case):
         if len(out) < n:
             out.append(case)

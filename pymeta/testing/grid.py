@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-__all__ = ["GRID", "MODEL_GRID", "cells"]
+__all__ = ["GRID", "MODEL_GRID", "APPROX_GRID", "cells"]
 
 #: Model options shared by every function (metagen's tail).
 MODEL_GRID = MappingProxyType({
@@ -96,6 +96,15 @@ GRID = MappingProxyType({
         "null_effect": (None, 0.5, 0.01, 2.0),  # None: R's default (NA, no test)
         **MODEL_GRID,
     }),
+})
+
+#: Approximation of means / SDs from medians, quartiles and ranges (metacont, metamean):
+#: drawn by the strategies' ``summaries`` option together with the per-study summaries
+#: (kept out of :data:`GRID`, whose every cell the fixture corpus must cover). The
+#: estmeansd methods ("Cai", "QE-McGrath", "BC-McGrath") are not implemented.
+APPROX_GRID = MappingProxyType({
+    "method_mean": (None, "Luo", "Wan"),
+    "method_sd": (None, "Shi", "Wan"),
 })
 
 

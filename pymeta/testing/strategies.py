@@ -35,7 +35,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from .grid import GRID
+from .grid import APPROX_GRID, GRID
 
 __all__ = ["cont_data", "bin_data", "gen_data", "mean_data", "cor_data", "prop_data",
            "rate_data", "inc_data", "options", "cases", "subgroups",
@@ -402,7 +402,7 @@ def _with_subgroups(case):
 
 
 def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = False,
-          **fixed) -> st.SearchStrategy[tuple]:
+          summaries: bool = False, **fixed) -> st.SearchStrategy[tuple]:
     """``(data, options)`` pairs for ``fun``: call ``getattr(pymeta, fun)(**data, **options)``.
 
     With ``with_subgroups`` (the parity campaigns) about two data sets in three carry a ``subgroup`` column
@@ -411,6 +411,9 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
     ``fixed`` options (e.g. ``sm="ROM"``) replace the grid's draw for that option. For
     metacont the data depend on ``sm``: the ratio of means gets positive means
     (``cont_data(positive=True)``), as measured quantities whose ratio is taken are.
+
+    With ``summaries`` (metacont, metamean) about half the data sets report some studies
+    by medians, quartiles and/or ranges instead of means and SDs (:func:`with_summaries`).
     """
     if fun not in _DATA:
         raise ValueError(f"no data strategy for {fun!r} (have: {', '.join(_DATA)})")
@@ -425,9 +428,121 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
             lambda c: _bin_case(c[0], c[1], keep_invalid=c[2] == 5, fixed=fixed))
     else:
         out = st.tuples(_DATA[fun](min_k, max_k), opts)
+    if summaries and fun in _ARMS:
+        out = out.flatmap(lambda c: with_summaries(fun, c))
     if with_subgroups and fun in _SUBGROUP_FUNS:
         return out.flatmap(_with_subgroups)
     return out
+
+
+#: Per arm: (n, mean, sd, median, q1, q3, min, max, approx.mean, approx.sd) argument names.
+_ARMS = {
+    "metamean": (("n", "mean", "sd", "median", "q1", "q3", "min", "max", "approx_mean",
+                  "approx_sd"),),
+    "metacont": tuple(tuple(f"{a}_{arm}" for a in ("n", "mean", "sd", "median", "q1", "q3",
+                                                   "min", "max", "approx_mean", "approx_sd"))
+                      for arm in ("e", "c")),
+}
+
+#: How a study reports an arm: means and SDs, median + quartiles + range, median +
+#: quartiles, median + range, the mean with quartiles (no SD), or the median and
+#: quartiles with the SD (no mean); "both": mean and SD plus all summaries (R keeps the
+#: mean and SD).
+_REPORTS = ("mean_sd", "mean_sd", "iqr.range", "iqr", "range", "mean_iqr", "median_sd",
+            "both")
+_NEEDS = {"iqr.range": ("median", "q1", "q3", "min", "max"), "iqr": ("median", "q1", "q3"),
+          "range": ("median", "min", "max"), "mean_iqr": ("q1", "q3"),
+          "median_sd": ("median", "q1", "q3"), "both": ("median", "q1", "q3", "min", "max"),
+          "mean_sd": ()}
+
+
+@st.composite
+def _arm_summaries(draw, data: dict, names: tuple) -> dict:
+    """Medians, quartiles and ranges for one arm (R's rules decide which studies get
+    approximated: those whose mean / SD is missing and whose summaries are there)."""
+    n_, mean_, sd_, med_, q1_, q3_, min_, max_, am_, as_ = names
+    k = len(data[n_])
+    mean, sd = np.asarray(data[mean_], float), np.asarray(data[sd_], float)
+    skew = draw(st.floats(-0.3, 0.3))
+    rows = draw(st.lists(st.tuples(st.sampled_from(_REPORTS), st.floats(0.4, 1.0),
+                                   st.floats(0.4, 1.0), st.floats(0.3, 3.0),
+                                   st.floats(0.3, 3.0)), min_size=k, max_size=k))
+    rounding = draw(st.sampled_from((None, 1, 2)))
+    out = {x: np.full(k, math.nan) for x in (med_, q1_, q3_, min_, max_)}
+    new_mean, new_sd = mean.copy(), sd.copy()
+    report = []
+    for i, (rep, a, b, c, d) in enumerate(rows):
+        report.append(rep)
+        med = mean[i] + skew * sd[i]
+        vals = {"median": med, "q1": med - a * sd[i], "q3": med + b * sd[i]}
+        vals.update(min=vals["q1"] - c * sd[i], max=vals["q3"] + d * sd[i])
+        if rounding is not None and sd[i] > 0:
+            unit = 10.0 ** (math.floor(math.log10(sd[i])) - rounding)
+            vals = {key: round(v / unit) * unit for key, v in vals.items()}
+        col = {"median": med_, "q1": q1_, "q3": q3_, "min": min_, "max": max_}
+        for key in _NEEDS[rep]:
+            out[col[key]][i] = vals[key]
+        if rep in ("iqr.range", "iqr", "range", "median_sd"):
+            new_mean[i] = math.nan
+        if rep in ("iqr.range", "iqr", "range", "mean_iqr"):
+            new_sd[i] = math.nan
+    if draw(st.integers(0, 14)) == 0:   # an impossible summary: R stops, so must pymeta
+        i = draw(st.integers(0, k - 1))
+        out[q1_][i], out[med_][i] = out[med_][i], out[q1_][i]
+    res = {n_: data[n_]}
+    res[mean_] = None if np.isnan(new_mean).all() and draw(st.booleans()) else new_mean
+    res[sd_] = None if np.isnan(new_sd).all() and draw(st.booleans()) else new_sd
+    for x in (med_, q1_, q3_, min_, max_):
+        res[x] = out[x] if not np.isnan(out[x]).all() else None
+    # R's rule: q1 & q3 or min & max are needed without any SD (and a median without means)
+    if res[sd_] is None and not ((res[q1_] is not None and res[q3_] is not None)
+                                 or (res[min_] is not None and res[max_] is not None)):
+        res[sd_] = new_sd
+    if res[mean_] is None and res[med_] is None:
+        res[mean_] = new_mean
+    explicit = draw(st.sampled_from((None, None, None, "vector", "scalar")))
+    if explicit is not None:
+        def label(i, what):
+            if report[i] == "mean_sd" or (what == "mean" and report[i] == "mean_iqr"):
+                return ""
+            have = [x for x, keys in (("iqr.range", ("median", "q1", "q3", "min", "max")),
+                                      ("iqr", ("median", "q1", "q3")),
+                                      ("range", ("median", "min", "max")))
+                    if all(res[{"median": med_, "q1": q1_, "q3": q3_, "min": min_,
+                                "max": max_}[key]] is not None for key in keys)]
+            return draw(st.sampled_from(have + [""])) if have else ""
+        for what, arg in (("mean", am_), ("sd", as_)):
+            if draw(st.booleans()):
+                labels = [label(i, what) for i in range(k)]
+                res[arg] = labels[0] if explicit == "scalar" else labels
+    return res
+
+
+def with_summaries(fun: str, case) -> st.SearchStrategy[tuple]:
+    """``case`` as drawn, or (about half the time) with some studies reporting medians,
+    quartiles and ranges instead of means and SDs in one or both arms, ``method_mean`` /
+    ``method_sd`` from :data:`pymeta.testing.grid.APPROX_GRID` and sometimes the
+    approximations named per study (``approx_mean`` ...; a single value, which R applies
+    to the first study only). About 1 in 15 such data sets has a median below its first
+    quartile (R stops)."""
+    data, opts = case
+
+    @st.composite
+    def convert(draw):
+        if draw(st.booleans()):
+            return case
+        d = dict(data)
+        for names in _ARMS[fun]:
+            if draw(st.integers(0, 3)) > 0:
+                d.update(draw(_arm_summaries(d, names)))
+        o = dict(opts)
+        for name, values in APPROX_GRID.items():
+            v = draw(st.sampled_from(values))
+            if v is not None:
+                o[name] = v
+        return ({k: v for k, v in d.items() if v is not None}, o)
+
+    return convert()
 
 
 #: The functions with subgroup analyses in pymeta.
