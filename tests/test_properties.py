@@ -424,10 +424,11 @@ def _check_result(res):
         assert res.lower[i] <= TE[i] <= res.upper[i]
     # weights: non-negative, zero exactly where a study cannot be pooled (metabin's
     # sample size weights, SSW, come from n.e and n.c alone, as in R)
-    # Mantel-Haenszel weights come from the 2x2 cells: a study whose inverse-variance
-    # estimate is infinite (zero continuity correction) can still have one
+    # Mantel-Haenszel (and metainc's Cochran) weights come from the counts: a study whose
+    # inverse-variance estimate is infinite (zero continuity correction, e.g. a user
+    # increment of 0) can still have one
     ssw = getattr(res, "method", "") == "SSW"
-    mh = getattr(res, "method", "") == "MH"
+    mh = getattr(res, "method", "") in ("MH", "Cochran")
     for w, skip in ((res.w_common, ssw or mh), (res.w_random, ssw)):
         assert np.all(w >= 0)
         assert skip or np.all(w[~usable] == 0)
