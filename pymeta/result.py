@@ -41,6 +41,7 @@ SUBGROUP_FIELDS = (
     "Q_b_common", "Q_b_random", "df_Q_b", "df_Q_b_common", "df_Q_b_random",
     "pval_Q_b_common", "pval_Q_b_random",
     "n_e_w", "n_c_w", "event_e_w", "event_c_w", "n_w", "n_harmonic_mean_w",
+    "event_w", "time_e_w", "time_c_w", "t_harmonic_mean_w",
     "tau2_resid", "lower_tau2_resid", "upper_tau2_resid", "tau_resid", "lower_tau_resid",
     "upper_tau_resid", "Q_resid", "df_Q_resid", "pval_Q_resid", "H_resid", "lower_H_resid",
     "upper_H_resid", "I2_resid", "lower_I2_resid", "upper_I2_resid",
@@ -214,6 +215,10 @@ class Meta:
     event_c_w: np.ndarray | None = None
     n_w: np.ndarray | None = None
     n_harmonic_mean_w: np.ndarray | None = None
+    event_w: np.ndarray | None = None
+    time_e_w: np.ndarray | None = None
+    time_c_w: np.ndarray | None = None
+    t_harmonic_mean_w: np.ndarray | None = None
     tau2_resid: float | None = None
     lower_tau2_resid: float | None = None
     upper_tau2_resid: float | None = None
@@ -241,6 +246,10 @@ class Meta:
     #: (method_predict, adhoc_hakn_pi) before meta unsets them where no interval exists
     predict_pre: tuple | None = dataclasses.field(default=None, compare=False, repr=False,
                                                   metadata=_INTERNAL)
+    #: metabin's increments before MH.exact zeroes them (R's ``data$.incr.e``/``.incr.c``,
+    #: which ``update`` passes on as user increments)
+    incr_data: tuple | None = dataclasses.field(default=None, compare=False, repr=False,
+                                                metadata=_INTERNAL)
 
     def __post_init__(self):
         for f in dataclasses.fields(self):

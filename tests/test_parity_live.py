@@ -136,7 +136,7 @@ METABIN_METHODS = ("MH", "Inverse", "Peto", "SSW")
 @_SETTINGS
 @given(data=st.data())
 def test_live_metabin(r_meta, method, data):
-    d, opts = data.draw(strategies.cases("metabin", method=method))
+    d, opts = data.draw(strategies.cases("metabin", with_subgroups=True, method=method))
     check_case(r_meta, "metabin", {**d, **opts}, f"metabin {opts.get('sm', 'RR')} {method}")
 
 
@@ -146,7 +146,7 @@ _PROP_LARGE_N = ({"event": np.array([25247.]), "n": np.array([50408.]), "studlab
 
 
 @_SETTINGS
-@given(case=strategies.cases("metaprop"))
+@given(case=strategies.cases("metaprop", with_subgroups=True))
 @example(case=_PROP_LARGE_N)
 def test_live_metaprop(r_meta, case):
     data, opts = case
@@ -154,7 +154,7 @@ def test_live_metaprop(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metainc"))
+@given(case=strategies.cases("metainc", with_subgroups=True))
 def test_live_metainc(r_meta, case):
     data, opts = case
     check_case(r_meta, "metainc", {**data, **opts},
@@ -162,7 +162,7 @@ def test_live_metainc(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metarate"))
+@given(case=strategies.cases("metarate", with_subgroups=True))
 def test_live_metarate(r_meta, case):
     data, opts = case
     check_case(r_meta, "metarate", {**data, **opts},

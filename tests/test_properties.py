@@ -439,10 +439,11 @@ def _check_result(res):
         assert res.lower[i] <= TE[i] <= res.upper[i]
     # weights: non-negative, zero exactly where a study cannot be pooled (metabin's
     # sample size weights, SSW, come from n.e and n.c alone, as in R)
-    # Mantel-Haenszel weights come from the 2x2 cells: a study whose inverse-variance
-    # estimate is infinite (zero continuity correction) can still have one
+    # Mantel-Haenszel (and metainc's Cochran) weights come from the counts: a study whose
+    # inverse-variance estimate is infinite (zero continuity correction, e.g. a user
+    # increment of 0) can still have one
     ssw = getattr(res, "method", "") == "SSW"
-    mh = getattr(res, "method", "") == "MH"
+    mh = getattr(res, "method", "") in ("MH", "Cochran")
     for w, skip in ((res.w_common, ssw or mh), (res.w_random, ssw)):
         assert np.all(w >= 0)
         assert skip or np.all(w[~usable] == 0)
@@ -607,7 +608,8 @@ def test_single_group_and_rates_pool_like_metagen(fun, data):
     d, opts = data.draw(cases(fun))
     a = run(fun, d, opts)
     gen_opts = {k: v for k, v in opts.items()
-                if k not in ("sm", "method", "method_ci", "incr", "method_incr", "null_effect")}
+                if k not in ("sm", "method", "method_ci", "incr", "method_incr", "null_effect",
+                             "incr_e", "incr_c")}
     with np.errstate(all="ignore"):
         g = pymeta.metagen(a.TE, a.seTE, studlab=d["studlab"], **gen_opts)
     fields = ["Q", "tau2", "TE_random", "w_random", "lower_random", "upper_random"]
@@ -651,12 +653,15 @@ def test_metarate_study_ci_contains_estimate(case):
 @given(case=cases("metainc", min_k=2))
 def test_metainc_swap_groups(case):
     """Swapping the groups negates the log rate ratio / rate difference, study by study and
-    pooled (the continuity correction is symmetric in the groups)."""
+    pooled (the continuity correction is symmetric in the groups; user increments
+    ``incr.e`` / ``incr.c`` swap with them)."""
     d, opts = case
     a = run("metainc", d, opts)
     s = {**d, "event_e": d["event_c"], "time_e": d["time_c"], "event_c": d["event_e"],
          "time_c": d["time_e"]}
-    b = run("metainc", s, opts)
+    sopts = {**opts, **({"incr_e": opts["incr_c"], "incr_c": opts["incr_e"]}
+                        if "incr_e" in opts else {})}
+    b = run("metainc", s, sopts)
     assert_close(b.TE, -np.asarray(a.TE), rtol=1e-12, atol=1e-15, what="TE")
     assert_close(b.seTE, a.seTE, rtol=1e-12, what="seTE")
     assert_close(b.Q, a.Q, rtol=1e-9, atol=1e-12 * max(1.0, a.Q), what="Q")

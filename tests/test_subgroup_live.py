@@ -4,7 +4,9 @@ Subgroup analyses are also drawn by every campaign of test_parity_live.py (the c
 strategies add a ``subgroup`` column to most data sets); here they are checked on meta's
 own data sets as well. ``metainf``/``metacum``/``update`` are run in R on the object R
 built (``post`` calls of the bridge) and compared field by field with pymeta, on random
-data and on meta's data sets (Fleiss1993cont, amlodipine, Olkin1995, woodyplants).
+data and on meta's data sets (Fleiss1993cont, amlodipine, Olkin1995 -- as 2x2 tables and
+as single proportions --, woodyplants, smoking -- as incidence rates in two groups and as
+single rates).
 """
 import os
 import warnings
@@ -57,7 +59,10 @@ def check(r_meta, fun, args, post=None, post_args=None, label=""):
                                                         "metacont": "MetaCont",
                                                         "metabin": "MetaBin",
                                                         "metamean": "MetaMean",
-                                                        "metacor": "MetaCor"}[fun])
+                                                        "metacor": "MetaCor",
+                                                        "metaprop": "MetaProp",
+                                                        "metainc": "MetaInc",
+                                                        "metarate": "MetaRate"}[fun])
     fields = fields_to_compare(cls)
     out = r_meta.run(fun, args, fields, post=post, post_args=post_args)
     if not out["ok"] and (out["error"] or "").startswith("meta returned NULL"):
@@ -117,7 +122,10 @@ def _datasets():
     am = _r_data("amlodipine")
     ol = _r_data("Olkin1995")
     wp = _r_data("woodyplants")
+    sm = _r_data("smoking")
     sg5 = ["b", "a", "b", "c", "c"]
+    ol_sg = ["<1980" if y < 1980 else "1980+" for y in ol["year"]]
+    sm_sg = ["x", "y", "x", "y", "x", "y", "y"]
     return {
         "Fleiss1993cont": ("metacont", dict(
             n_e=fl["n.psyc"], mean_e=fl["mean.psyc"], sd_e=fl["sd.psyc"], n_c=fl["n.cont"],
@@ -129,8 +137,16 @@ def _datasets():
             studlab=am["study"], subgroup=["x", "y"] * 4)),
         "Olkin1995": ("metabin", dict(
             event_e=ol["ev.exp"], n_e=ol["n.exp"], event_c=ol["ev.cont"], n_c=ol["n.cont"],
-            studlab=[str(a) for a in ol["author"]], sm="RR",
-            subgroup=["<1980" if y < 1980 else "1980+" for y in ol["year"]])),
+            studlab=[str(a) for a in ol["author"]], sm="RR", subgroup=ol_sg)),
+        "Olkin1995 prop": ("metaprop", dict(
+            event=ol["ev.exp"], n=ol["n.exp"], studlab=[str(a) for a in ol["author"]],
+            method="Inverse", subgroup=ol_sg)),
+        "smoking inc": ("metainc", dict(
+            event_e=sm["d.smokers"], time_e=sm["py.smokers"], event_c=sm["d.nonsmokers"],
+            time_c=sm["py.nonsmokers"], studlab=sm["study"], subgroup=sm_sg)),
+        "smoking rate": ("metarate", dict(
+            event=sm["d.smokers"], time=sm["py.smokers"], n=sm["participants"],
+            studlab=sm["study"], subgroup=sm_sg)),
         "woodyplants": ("metacont", dict(
             n_e=wp["n.elev"], mean_e=wp["mean.elev"], sd_e=wp["sd.elev"], n_c=wp["n.amb"],
             mean_c=wp["mean.amb"], sd_c=wp["sd.amb"], sm="ROM",
@@ -143,7 +159,8 @@ def datasets(r_meta):
     return _datasets()
 
 
-_DS = ("Fleiss1993cont", "amlodipine", "Olkin1995", "woodyplants")
+_DS = ("Fleiss1993cont", "amlodipine", "Olkin1995", "woodyplants", "Olkin1995 prop",
+       "smoking inc", "smoking rate")
 
 
 @pytest.mark.parametrize("name", _DS)
@@ -158,10 +175,6 @@ def test_dataset_subgroups(r_meta, datasets, name, method_tau):
 @pytest.mark.parametrize("pooled", ["common", "random"])
 def test_dataset_inf_cum(r_meta, datasets, name, post, pooled):
     fun, args = datasets[name]
-    if fun == "metabin":
-        with pytest.raises(NotImplementedError):
-            getattr(pymeta, post)(pymeta.metabin(**args), pooled=pooled)
-        return
     check(r_meta, fun, {**args, "method_random_ci": "HK", "method_predict": "HTS"},
           post, {"pooled": pooled}, label=f"{name} {post}")
 
@@ -223,6 +236,17 @@ def test_live_inf_cum_metacor(r_meta, case, post, pooled):
     check(r_meta, "metacor", {**data, **opts}, post, {"pooled": pooled}, label=post)
 
 
+@pytest.mark.parametrize("fun", ["metabin", "metaprop", "metainc", "metarate"])
+@_SETTINGS
+@given(data=st.data(), post=st.sampled_from(["metainf", "metacum"]),
+       pooled=st.sampled_from(["common", "random"]))
+def test_live_inf_cum_counts(r_meta, fun, data, post, pooled):
+    # R passes the stored increments on: metabin/metainc's incr.e / incr.c as user
+    # increments, metaprop/metarate's incr (with method.incr; metaprop also method.ci)
+    d, opts = data.draw(strategies.cases(fun, max_k=12, with_subgroups=True))
+    check(r_meta, fun, {**d, **opts}, post, {"pooled": pooled}, label=f"{fun} {post}")
+
+
 _CHANGES = st.sampled_from([{"method_tau": "PM"}, {"method_tau": "DL"},
                             {"method_random_ci": "HK"}, {"method_predict": "HTS"},
                             {"level_ma": 0.9}, {"method_common_ci": "IVhet"},
@@ -230,10 +254,29 @@ _CHANGES = st.sampled_from([{"method_tau": "PM"}, {"method_tau": "DL"},
 
 
 @_SETTINGS
-@given(fun=st.sampled_from(["metagen", "metacont", "metamean", "metacor", "metabin"]),
+@given(fun=st.sampled_from(["metagen", "metacont", "metamean", "metacor", "metabin", "metaprop",
+                            "metainc", "metarate"]),
        data=st.data(), changes=_CHANGES)
 def test_live_update(r_meta, fun, data, changes):
     d, opts = data.draw(strategies.cases(fun, max_k=15, with_subgroups=True))
+    check(r_meta, fun, {**d, **opts}, "update", changes, label=f"update {fun}")
+
+
+_COUNT_CHANGES = st.sampled_from([
+    {"incr": 0.1}, {"method_incr": "all"}, {"incr": 0.25, "method_incr": "if0all"},
+    {"backtransf": False}, {"method_tau": "PM", "method_random_ci": "HK"}])
+
+
+@pytest.mark.parametrize("fun", ["metabin", "metaprop", "metainc", "metarate"])
+@_SETTINGS
+@given(data=st.data(), changes=_COUNT_CHANGES)
+def test_live_update_counts(r_meta, fun, data, changes):
+    # continuity corrections (R: a new incr resets metabin's / metainc's method.incr,
+    # user increments are passed on as the object's incr.e / incr.c), pscale / irscale
+    # with backtransf = FALSE
+    if fun == "metabin" and "backtransf" in changes:   # (pymeta's metabin: no backtransf)
+        changes = {"pscale": 100}
+    d, opts = data.draw(strategies.cases(fun, max_k=12, with_subgroups=True))
     check(r_meta, fun, {**d, **opts}, "update", changes, label=f"update {fun}")
 
 

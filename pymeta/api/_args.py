@@ -14,8 +14,34 @@ import numpy as np
 
 from ..result import r_name
 
-__all__ = ["MetaWarning", "column", "numeric", "check_length", "setchar", "setchar_vec",
+__all__ = ["NULL", "user_increments", "MetaWarning", "column", "numeric", "check_length", "setchar", "setchar_vec",
            "studlabs", "reject_unsupported", "check_level", "check_logical", "Warn"]
+
+
+class _RNull:
+    """R's explicit ``NULL`` for an argument whose default depends on other arguments
+    (metabin's/metainc's ``incr.e = if (length(incr) > 1) incr else NULL``): passing
+    :data:`NULL` keeps that default from applying, as ``incr.e = NULL`` does in R."""
+
+    def __repr__(self) -> str:
+        return "NULL"
+
+
+NULL = _RNull()
+
+
+def user_increments(incr_e, incr_c, incr_vec, data):
+    """metabin's / metainc's ``incr.e`` and ``incr.c`` as given (columns of ``data`` by
+    name), R's default ``incr`` for both when ``incr_vec`` (the numeric ``incr``) is a
+    vector of length > 1, and none for :data:`NULL`. Returns the pair, or (None, None)."""
+    by_study = incr_vec is not None and np.size(incr_vec) > 1
+    out = []
+    for v, arg in ((incr_e, "incr_e"), (incr_c, "incr_c")):
+        out.append(None if v is NULL else (incr_vec if by_study else None) if v is None
+                   else column(v, data, arg))
+    if (out[0] is None) != (out[1] is None):
+        raise ValueError("Arguments 'incr.e' and 'incr.c' are required together.")
+    return tuple(out)
 
 
 class MetaWarning(UserWarning):

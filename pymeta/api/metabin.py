@@ -22,7 +22,7 @@ from ..model.heterogeneity import pval_Q
 from ..model.intervals import ci
 from ..result import MetaBin
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, setchar, studlabs)
+                    reject_unsupported, setchar, studlabs, user_increments)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
@@ -144,11 +144,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
         incr_vec = _nonneg(np.atleast_1d(incr) if np.ndim(incr) == 0 else incr, "incr")
         incr = float(incr_vec[0]) if incr_vec.size == 1 else incr_vec
     # R's defaults: incr.e = incr.c = incr when incr is a (study-specific) vector
-    by_study = incr_vec is not None and incr_vec.size > 1
-    incr_e = (incr_vec if by_study else None) if incr_e is None else column(incr_e, data, "incr_e")
-    incr_c = (incr_vec if by_study else None) if incr_c is None else column(incr_c, data, "incr_c")
-    if (incr_e is None) != (incr_c is None):
-        raise ValueError("Arguments 'incr.e' and 'incr.c' are required together.")
+    incr_e, incr_c = user_increments(incr_e, incr_c, incr_vec, data)
     user = incr_e is not None
     if user:
         incr_e = _nonneg(np.atleast_1d(incr_e) if np.ndim(incr_e) == 0 else incr_e, "incr_e")
@@ -303,6 +299,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
                    print_CMH=print_CMH, pscale=pscale,
                    # R reports the increments used in the MH sums (zero with MH.exact)
                    incr_e=incr_e_out, incr_c=incr_c_out,
+                   incr_data=(cc.incr_e, cc.incr_c),
                    k_MH=float((common_fit[2] > 0).sum()) if method == "MH" else np.nan,
                    warnings=tuple(w.warnings), notes=tuple(w.notes))
 

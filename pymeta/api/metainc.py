@@ -3,11 +3,11 @@
 Source: R meta 8.5 ``R/metainc.R``. Implemented: sm = "IRR" (R's default), "IRD", "IRSD",
 "VE"; method = "MH" (R's default unless sm = "IRSD"), "Inverse" and "Cochran";
 continuity corrections ``incr`` with ``method.incr`` "only0" / "if0all" / "all" (the
-increment goes to the events of both groups of a study with a zero count); ``irscale``;
-the model options of :func:`pymeta.metagen`. Random effects and heterogeneity come from
-the inverse-variance study estimates, as in R, also when the common effect is MH or
-Cochran. method = "GLMM" and user increments (``incr.e``/``incr.c``) raise
-NotImplementedError.
+increment goes to the events of both groups of a study with a zero count) or user
+increments ``incr.e``/``incr.c`` ("user"; as in R a vector ``incr`` of length > 1 is
+taken as both); ``irscale``; the model options of :func:`pymeta.metagen`. Random effects
+and heterogeneity come from the inverse-variance study estimates, as in R, also when the
+common effect is MH or Cochran. method = "GLMM" raises NotImplementedError.
 
 What R 8.5-0 rejects, pymeta rejects: the Mantel-Haenszel method has no formula for
 sm = "IRSD" and the Cochran method none for "IRD" or "IRSD" (R stops, or for Cochran with
@@ -25,20 +25,22 @@ from ..effects import rate
 from ..model.intervals import ci
 from ..result import MetaInc
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
+                    reject_unsupported, setchar, studlabs, user_increments)
+from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 from .metaprop import METHOD_INCR, check_incr, incr_field
 
 __all__ = ["metainc"]
 
-_LACKING = LACKING_COMMON | SUBGROUP_ARGS | frozenset({"incr_e", "incr_c", "model_glmm", "n_e", "n_c",
+_LACKING = LACKING_COMMON | frozenset({"model_glmm", "n_e", "n_c",
                                        "method_bias", "label_e", "label_c"})
 SM_INC = ("IRR", "IRD", "IRSD", "VE")
 METHOD_INC = ("Inverse", "MH", "Cochran", "GLMM")
 
 
+@meta_function
 def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method=None,
-            sm=None, incr=None, method_incr=None, level=None, common=None, random=None,
+            sm=None, incr=None, method_incr=None, incr_e=None, incr_c=None, level=None, common=None, random=None,
             prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
@@ -74,6 +76,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
                    "\"Inverse\".")
         model = dataclasses.replace(
             model, opts=dataclasses.replace(model.opts, method_common_ci="classic"))
+    method_incr_given = method_incr is not None
     method_incr = setchar(method_incr or DEFAULTS["method_incr"], METHOD_INCR, "method_incr")
 
     raw = {name: column(v, data, name) for name, v in
@@ -84,9 +87,24 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
     k_all = len(np.atleast_1d(np.asarray(raw["event_e"], dtype=object)))
     incr_arr = check_incr(DEFAULTS["incr"] if incr is None else column(incr, data, "incr"),
                           k_all)
-    if method_incr == "user":
+    user = _user_incr(incr_e, incr_c, incr_arr, data)
+    if user is not None and not method_incr_given:
+        method_incr = "user"
+    if user is not None and method_incr != "user":
+        w.always("Argument 'method.incr = \"user\"' as arguments 'incr.e' and 'incr.c' are "
+                 "provided.")
+    if user is not None and incr is not None:
+        e = user[0]
+        n = max(incr_arr.size, e.size)
+        if incr_arr.size != e.size or np.any(np.resize(incr_arr, n) != np.resize(e, n)):
+            w.always("Argument 'incr' ignored as arguments 'incr.e' and 'incr.c' are "
+                     "provided.")
+    if method_incr == "user" and user is None:
         raise ValueError("Arguments 'incr.e' and 'incr.c' must be provided if "
                          "'method.incr = \"user\".")
+    if user is not None:
+        user = tuple(np.resize(v, k_all) if v.size == 1 else v for v in user)
+        check_length("event_e", k_all, incr_e=user[0], incr_c=user[1])
     for name in ("time_e", "event_c", "time_c"):
         if raw[name] is None:
             raise ValueError(f"Argument '{name.replace('_', '.')}' is NULL.")
@@ -106,7 +124,8 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
         raise ValueError("No studies to combine in meta-analysis.")
 
     sel, sparse, incr_event = rate.inc_continuity(ee, ec, incr=incr_arr, method_incr=method_incr)
-    TE, seTE = rate.inc_effects(ee, te, ec, tc, incr_event, incr_event, sm)
+    incr_e_v, incr_c_v = (incr_event, incr_event) if user is None else user
+    TE, seTE = rate.inc_effects(ee, te, ec, tc, incr_e_v, incr_c_v, sm)
     TE = np.where(np.isnan(TE), np.nan, TE)
 
     k_usable = int((~(np.isnan(ee) | np.isnan(ec) | np.isnan(te) | np.isnan(tc))).sum())
@@ -128,7 +147,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
             raise ValueError("metainc(): the Cochran method is not available for "
                              "sm = \"IRSD\" (R meta stops: object 'TE.common' not found).")
         common_fit = rate.cochran_common(ee, te, ec, tc, TE)
-    _notes(w, labels, ee, ec, te, tc, incr_event, method)
+    _notes(w, labels, ee, ec, te, tc, np.maximum(incr_e_v, incr_c_v), method)
 
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method,
                          backtransf=backtransf)
@@ -147,8 +166,25 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
     fields["method_random"] = "Inverse"
     return MetaInc(**fields, event_e=ee, time_e=te, event_c=ec, time_c=tc,
                    incr=incr_field(incr_arr), method_incr=method_incr, sparse=sparse,
-                   incr_e=incr_event, incr_c=incr_event, k_MH=k_MH, irscale=irscale,
+                   incr_e=incr_e_v, incr_c=incr_c_v, k_MH=k_MH, irscale=irscale,
                    irunit=irunit, warnings=tuple(w.warnings), notes=tuple(w.notes))
+
+
+def _user_incr(incr_e, incr_c, incr_arr, data):
+    """metainc's ``incr.e``/``incr.c`` (R's default: ``incr`` when it is a vector of
+    length > 1; :data:`NULL` keeps that default off). None without user increments."""
+    ie, ic = user_increments(incr_e, incr_c, incr_arr, data)
+    if ie is None:
+        return None
+    out = []
+    for name, v in (("incr.e", ie), ("incr.c", ic)):
+        v = np.atleast_1d(numeric(v, name.replace(".", "_")))
+        if np.isnan(v).any():
+            raise ValueError(f"Missing values not allowed in argument '{name}'.")
+        if (v < 0).any():
+            raise ValueError(f"Argument '{name}' must be larger equal 0.")
+        out.append(v)
+    return tuple(out)
 
 
 def _notes(w: Warn, labels, ee, ec, te, tc, incr_event, method) -> None:

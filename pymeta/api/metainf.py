@@ -8,7 +8,11 @@ its ad hoc correction, the first prediction method, ``level.predict``, ``control
 the function's own ``null.effect`` / ``pooledvar`` -- and nothing else, so every other
 option takes its default in the steps, as in R (e.g. ``method.tau.ci``, ``method.I2``,
 and for metacont ``method.smd``/``exact.smd``). Steps are run with ``warn = FALSE``
-(metacor has no such argument).
+(metacor has no such argument). Continuity corrections: metabin and metainc steps get the
+object's stored ``incr.e``/``incr.c`` as user increments (for metabin with the
+Mantel-Haenszel method and ``MH.exact = TRUE`` these are zero, so, as in R, the steps
+then correct no study); metaprop and metarate steps get ``incr`` and ``method.incr``
+(metaprop also ``method.ci``; metarate neither ``method.ci`` nor ``n``).
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ __all__ = ["metainf", "metacum"]
 NA = math.nan
 
 
-def _r_mean(x) -> float:
+def r_mean(x) -> float:
     """R ``mean`` of doubles: long double sum / n plus the mean residual."""
     a = np.asarray(x, dtype=np.longdouble).ravel()
     if a.size == 0:
@@ -55,11 +59,33 @@ def _step_options(fun: str, x: Meta, no_r: int) -> dict:
     elif fun == "metacont":
         pv = x.pooledvar
         opts.update(sm=x.sm, pooledvar=False if isinstance(pv, float) and math.isnan(pv) else pv)
+    elif fun == "metabin":
+        opts.update(method=x.method, sm=x.sm, allstudies=x.allstudies, MH_exact=x.MH_exact,
+                    RR_Cochrane=x.RR_Cochrane, Q_Cochrane=x.Q_Cochrane)
+    elif fun == "metainc":
+        opts.update(method=x.method, sm=x.sm)
+    elif fun == "metaprop":
+        opts.update(method=x.method, sm=x.sm, null_effect=x.null_effect,
+                    method_incr=x.method_incr, method_ci=x.method_ci)
+    elif fun == "metarate":   # R passes no method.ci (the steps take "NAsm") and no n
+        opts.update(method=x.method, sm=x.sm, null_effect=x.null_effect,
+                    method_incr=x.method_incr)
     else:
         raise NotImplementedError(f"metainf()/metacum() for {fun} results is not implemented "
-                                  "in pymeta yet (R passes the study-specific increments "
-                                  "incr.e/incr.c, which pymeta's metabin lacks).")
+                                  "in pymeta yet.")
     return opts
+
+
+def _sorted_increments(fun: str, x: Meta, o) -> dict:
+    """The increments R's metainf/metacum take from ``x``, in the order ``o``: the stored
+    ``incr.e``/``incr.c`` (metabin, metainc; passed on as user increments, so without
+    method.incr) or ``incr`` repeated to one per study (metaprop, metarate)."""
+    if fun in ("metabin", "metainc"):
+        return dict(incr_e=np.asarray(x.incr_e, float)[o], incr_c=np.asarray(x.incr_c, float)[o])
+    if fun in ("metaprop", "metarate"):
+        incr = np.atleast_1d(np.asarray(x.incr, float))
+        return dict(incr=np.resize(incr, len(o))[o] if incr.size == 1 else incr[o])
+    return {}
 
 
 def _sortvar(x: Meta, sortvar):
@@ -142,11 +168,14 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
     opts = _step_options(fun, x, no_r)
     # the sorted result: sub_call takes its data from these fields
     sorted_x = x.replace(**{a: np.asarray(getattr(x, a))[o] for a in DATA_ARGS[fun]},
-                         studlab=tuple(studlab))
+                         studlab=tuple(studlab), **({"n": None} if fun == "metarate" else {}))
+    incrs = _sorted_increments(fun, x, o)
+    n_sorted = np.asarray(x.n, dtype=float)[o] if fun == "metaprop" else None
+    t_sorted = np.asarray(x.time, dtype=float)[o] if fun == "metarate" else None
     rows, warns, add = [], [], []
     for i in range(k_all):
         sel = (np.arange(k_all) != i) if kind == "metainf" else (np.arange(k_all) <= i)
-        m = sub_call(fun, sorted_x, sel, opts)
+        m = sub_call(fun, sorted_x, sel, {**opts, **{k: v[sel] for k, v in incrs.items()}})
         warns.extend(m.warnings)
         add.append((m.method_tau_ci, m.sign_lower_tau, m.sign_upper_tau))
         k_mh = getattr(m, "k_MH", NA)
@@ -166,7 +195,11 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
             w=w, tau2=m.tau2, se_tau2=m.se_tau2, lower_tau2=m.lower_tau2,
             upper_tau2=m.upper_tau2, tau=m.tau, lower_tau=m.lower_tau, upper_tau=m.upper_tau,
             I2=m.I2, lower_I2=m.lower_I2, upper_I2=m.upper_I2, Rb=m.Rb,
-            n_harmonic_mean=NA, t_harmonic_mean=NA, k=m.k, k_study=m.k_study,
+            n_harmonic_mean=(_harmonic(n_sorted[sel]) if fun == "metaprop" and x.sm == "PFT"
+                             else NA),
+            t_harmonic_mean=(_harmonic(t_sorted[sel]) if fun == "metarate" and x.sm == "IRFT"
+                             else NA),
+            k=m.k, k_study=m.k_study,
             k_all=m.k_all, k_TE=m.k_TE, k_MH=k_mh))
     cols = {name: np.array([float(r[name]) for r in rows]) for name in rows[0]}
 
@@ -199,9 +232,9 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
                            w_pooled=_rsum_na(x.w_random),
                            lower_predict_pooled=_at(x.lower_predict, 0),
                            upper_predict_pooled=_at(x.upper_predict, 0))
-    n = getattr(x, "n", None) if fun in ("metamean", "metacor") else None
-    with np.errstate(divide="ignore"):
-        n_hm = (1 / _r_mean(1 / np.asarray(n, dtype=float)[o])) if n is not None else NA
+    n = getattr(x, "n", None) if fun in ("metamean", "metacor", "metaprop", "metarate") else None
+    n_hm = _harmonic(np.asarray(n, dtype=float)[o]) if n is not None else NA
+    t_hm = _harmonic(np.asarray(x.time, dtype=float)[o]) if fun == "metarate" else NA
     cls = MetaInf if kind == "metainf" else MetaCum
     return cls(
         studlab=slab, **cols, sign_lower_tau=sgn_lo, sign_upper_tau=sgn_up,
@@ -222,7 +255,13 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
         upper_tau_pooled=x.upper_tau, sign_lower_tau_pooled=x.sign_lower_tau,
         sign_upper_tau_pooled=x.sign_upper_tau, I2_pooled=x.I2, lower_I2_pooled=x.lower_I2,
         upper_I2_pooled=x.upper_I2, Rb_pooled=x.Rb, n_harmonic_mean_pooled=n_hm,
-        t_harmonic_mean_pooled=NA, no=no, classes=(fun,), warnings=tuple(warns))
+        t_harmonic_mean_pooled=t_hm, no=no, classes=(fun,), warnings=tuple(warns))
+
+
+def _harmonic(x) -> float:
+    """R's ``1 / mean(1 / x)``."""
+    with np.errstate(divide="ignore"):
+        return 1 / r_mean(1 / np.asarray(x, dtype=float))
 
 
 def _first(v) -> float:

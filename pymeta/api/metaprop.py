@@ -24,11 +24,12 @@ from ..model.intervals import ci
 from ..result import MetaProp
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
+from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 
 __all__ = ["metaprop"]
 
-_LACKING = LACKING_COMMON | SUBGROUP_ARGS | frozenset({"method_bias"})
+_LACKING = LACKING_COMMON | frozenset({"method_bias"})
 SM_PROP = ("PLOGIT", "PLN", "PRAW", "PAS", "PFT")
 METHOD_CI_PROP = ("CP", "WS", "WSCC", "AC", "SA", "SACC", "NAsm")
 METHOD_INCR = ("only0", "if0all", "all", "user")
@@ -89,6 +90,7 @@ def incr_field(incr_arr: np.ndarray):
     return incr_arr
 
 
+@meta_function
 def metaprop(event, n, studlab=None, data=None, *, method=None, sm=None, incr=None,
              method_incr=None, method_ci=None, level=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,

@@ -24,13 +24,14 @@ from ..model.intervals import ci
 from ..result import MetaRate
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
+from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .subgroup import meta_function
 from .metaprop import (METHOD_INCR, UNTRANSFORMED, check_counts, check_incr, incr_field,
                        is_wholenumber)
 
 __all__ = ["metarate"]
 
-_LACKING = LACKING_COMMON | SUBGROUP_ARGS | frozenset({"method_bias"})
+_LACKING = LACKING_COMMON | frozenset({"method_bias"})
 SM_RATE = ("IR", "IRLN", "IRS", "IRFT")
 METHOD_CI_RATE = ("NAsm", "Poisson")
 
@@ -44,6 +45,7 @@ def _num1(value, arg: str) -> float:
     return float(value)
 
 
+@meta_function
 def metarate(event, time, studlab=None, data=None, *, n=None, method=None, sm=None, incr=None,
              method_incr=None, method_ci=None, level=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,

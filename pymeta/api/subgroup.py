@@ -5,7 +5,9 @@ subgroup analysis re-runs the same meta function on the studies of each subgroup
 fixed set of the parent's resolved options, see :func:`sub_call`) and collects the pooled
 results per subgroup; the test for subgroup differences is Cochran's Q of the subgroup
 estimates (``metagen(TE.common.w, seTE.common.w, method.tau = "DL")$Q``), within-subgroup
-heterogeneity the sum of the subgroup Qs.
+heterogeneity the sum of the subgroup Qs. For metabin and metainc R gives each subgroup
+the stored increments ``x$incr.e[sel]``/``x$incr.c[sel]`` with method.incr = "user", else
+``x$incr`` (sliced when study-specific) -- see :func:`study_options`.
 
 :func:`meta_function` wraps each public meta function: it records the call (for
 ``result.update``, ``metainf`` and ``metacum``) and adds the subgroup fields.
@@ -33,7 +35,14 @@ DATA_ARGS = {
     "metabin": ("event_e", "n_e", "event_c", "n_c"),
     "metamean": ("n", "mean", "sd"),
     "metacor": ("cor", "n"),
+    "metaprop": ("event", "n"),
+    "metainc": ("event_e", "time_e", "event_c", "time_c"),
+    "metarate": ("event", "time"),
 }
+
+#: R's name of each function's first data argument (its length messages name it).
+FIRST_ARG = {"metagen": "TE", "metacont": "n.e", "metabin": "event.e", "metamean": "n",
+             "metacor": "cor", "metaprop": "event", "metainc": "event.e", "metarate": "event"}
 
 
 def _na_none(v):
@@ -58,7 +67,35 @@ def _own_options(fun: str, res) -> dict:
     if fun in ("metacor", "metamean"):
         ne = res.null_effect
         return dict(sm=res.sm, null_effect=None if fun == "metamean" and math.isnan(ne) else ne)
+    if fun in ("metaprop", "metarate"):   # R passes neither method.ci nor level
+        return dict(method=res.method, sm=res.sm, method_incr=res.method_incr,
+                    null_effect=res.null_effect)
+    if fun == "metainc":
+        return dict(method=res.method, sm=res.sm, method_incr=res.method_incr)
     raise NotImplementedError(f"subgroups for {fun}")
+
+
+def _slice(v, sel):
+    """``x[sel]`` for a per-study vector, the value itself for a single value."""
+    if isinstance(v, np.ndarray) and v.ndim == 1 and v.size > 1:
+        return v[sel]
+    return v
+
+
+def study_options(fun: str, res, sel) -> dict:
+    """The continuity corrections R's subgroup() gives the studies ``sel``: for metabin
+    and metainc the user increments ``x$incr.e[sel]``/``x$incr.c[sel]`` (as stored, i.e.
+    after R's corrections) with method.incr = "user", else ``x$incr`` (its slice when
+    study-specific) with ``incr.e = incr.c = NULL``."""
+    if fun in ("metabin", "metainc"):
+        if res.method_incr == "user":
+            return dict(incr=None, incr_e=np.asarray(res.incr_e, float)[sel],
+                        incr_c=np.asarray(res.incr_c, float)[sel])
+        from ._args import NULL
+        return dict(incr=_slice(res.incr, sel), incr_e=NULL, incr_c=NULL)
+    if fun in ("metaprop", "metarate"):
+        return dict(incr=_slice(res.incr, sel))
+    return {}
 
 
 def _warn_arg(res):
@@ -98,6 +135,8 @@ def sub_call(fun: str, res, sel, options: dict, *, approx: bool = False):
     import pymeta
     data = {a: np.asarray(getattr(res, a))[sel] for a in DATA_ARGS[fun]}
     labels = np.asarray(res.studlab, dtype=object)[sel]
+    if fun == "metarate" and res.n is not None:
+        data["n"] = np.asarray(res.n)[sel]
     extra = _approx_options(fun, res, sel) if approx else {}
     return getattr(pymeta, fun)(**data, studlab=list(labels), **options, **extra)
 
@@ -190,6 +229,15 @@ def _sum_na(x) -> float:
     return rsum(x[~np.isnan(x)])
 
 
+def _harmonic(x, sel) -> float:
+    """R's ``1 / mean(1 / x[sel])`` (NaN for R's NULL ``x``)."""
+    from .metainf import r_mean
+    if x is None:
+        return NA
+    with np.errstate(divide="ignore"):
+        return 1 / r_mean(1 / np.asarray(x, dtype=float)[sel])
+
+
 def _first(v):
     a = np.atleast_1d(np.asarray(v, dtype=float))
     return float(a[0]) if a.size else NA
@@ -212,7 +260,7 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple) -> tuple[dict,
         sel = np.array([v == lev for v in subgroup], dtype=bool)
         if not sel.any():
             raise ValueError(f"No data available for subgroup = {lev}")
-        m = sub_call(fun, res, sel, opts, approx=True)
+        m = sub_call(fun, res, sel, {**opts, **study_options(fun, res, sel)}, approx=True)
         warns.extend(m.warnings)
         row = dict(
             k_w=m.k, k_study_w=m.k_study, k_all_w=m.k_all, k_TE_w=m.k_TE,
@@ -237,10 +285,17 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple) -> tuple[dict,
             lower_Rb_w=m.lower_Rb, upper_Rb_w=m.upper_Rb,
             n_e_w=_sum_na(m.n_e) if fun in ("metacont", "metabin") else NA,
             n_c_w=_sum_na(m.n_c) if fun in ("metacont", "metabin") else NA,
-            event_e_w=_sum_na(m.event_e) if fun == "metabin" else NA,
-            event_c_w=_sum_na(m.event_c) if fun == "metabin" else NA,
-            n_w=_sum_na(m.n) if fun in ("metacor", "metamean") else NA,
-            n_harmonic_mean_w=NA,
+            event_e_w=_sum_na(m.event_e) if fun in ("metabin", "metainc") else NA,
+            event_c_w=_sum_na(m.event_c) if fun in ("metabin", "metainc") else NA,
+            n_w=(_sum_na(m.n) if fun in ("metacor", "metamean", "metaprop")
+                 or (fun == "metarate" and m.n is not None) else NA),
+            event_w=_sum_na(m.event) if fun == "metaprop" else NA,
+            time_e_w=_sum_na(m.time_e) if fun == "metainc" else NA,
+            time_c_w=_sum_na(m.time_c) if fun == "metainc" else NA,
+            # R: 1 / mean(1 / x$n[sel]) (metaprop, metarate keep it; NaN without n)
+            n_harmonic_mean_w=(_harmonic(res.n, sel) if fun in ("metaprop", "metarate")
+                               else NA),
+            t_harmonic_mean_w=_harmonic(res.time, sel) if fun == "metarate" else NA,
         )
         rows.append(row)
     out = {name: np.array([float(r[name]) for r in rows]) for name in rows[0]}
@@ -305,14 +360,6 @@ def meta_function(fun):
                     res = res.replace(warnings=(w,) + tuple(res.warnings))
             return res
         sg_raw = column(subgroup, call.get("data"), "subgroup")
-        incr = kwargs.get("incr")
-        if name == "metabin" and (kwargs.get("incr_e") is not None
-                                  or kwargs.get("incr_c") is not None
-                                  or (incr is not None and not isinstance(incr, str)
-                                      and np.ndim(incr) > 0)):
-            raise NotImplementedError("metabin(): per-study increments ('incr.e', 'incr.c' or "
-                                      "a vector 'incr') with 'subgroup' are not implemented "
-                                      "in pymeta yet.")
         if kwargs.get("tau_preset") is not None:   # R: tau.common set to TRUE, with a warning
             raise NotImplementedError(f"{name}(): 'tau.preset' with 'subgroup' (R then sets "
                                       "tau.common = TRUE) is not implemented in pymeta yet.")
@@ -323,9 +370,8 @@ def meta_function(fun):
         levels = levels_of(sg_raw)
         values = _values(sg_raw)
         if len(values) != res.k_all:
-            first = {"metagen": "TE", "metacont": "n.e", "metabin": "event.e",
-                     "metamean": "n", "metacor": "cor"}[name]
-            raise ValueError(f"Arguments '{first}' and 'subgroup' must have the same length.")
+            raise ValueError(f"Arguments '{FIRST_ARG[name]}' and 'subgroup' must have the same "
+                             "length.")
         if any(_is_missing(v) for v in values):
             raise ValueError("Missing values in argument 'subgroup'.")
         test_sg = check_logical(True if test_subgroup is None else test_subgroup,

@@ -6,12 +6,20 @@ every option taken from the result as it was *resolved* (``object$method.tau.ci`
 R's extra rules: a new ``method_random_ci`` resets ``adhoc_hakn_ci`` to "" (likewise
 ``method_predict`` / ``adhoc_hakn_pi``), a new ``method_common_ci`` switches the common
 effect model on and a new random effects method the random effects model, and a new
-``method_predict`` switches prediction intervals on.
+``method_predict`` switches prediction intervals on. Continuity corrections as R's
+``update.meta``: see :func:`_increments` (metabin, metainc); metaprop and metarate get
+``incr``, ``method.incr`` and the resolved ``method.ci``; metarate's ``n`` is not passed
+on (R's update.meta does not), and ``pscale``/``irscale`` fall back to 1 with R's
+warning when ``backtransf`` is FALSE for a transformed summary measure.
 """
 from __future__ import annotations
 
 import inspect
 import math
+
+import numpy as np
+
+from .metaprop import UNTRANSFORMED
 
 __all__ = ["update"]
 
@@ -24,6 +32,42 @@ def _na(v, default=None):
 
 def _blank(v, default):
     return default if v == "" else v
+
+
+def _increments(fun: str, res, changes: dict):
+    """R's update.meta for metabin/metainc increments: with method.incr = "user" the
+    object's increments (``data$.incr.e``/``.incr.c``) are passed on as ``incr.e``/
+    ``incr.c`` and ``incr`` as NULL (the result gets the object's ``incr`` back), else
+    ``incr`` with ``incr.e = incr.c = NULL`` (0 for the arcsine difference and Peto's
+    method, with R's note if a non-zero ``incr`` was given). A new ``incr`` without new
+    ``incr.e``/``incr.c`` resets method.incr to its default."""
+    from ..defaults import DEFAULTS
+    from ._args import NULL, setchar
+    from ..defaults import CHOICES
+    if "method_incr" in changes:
+        method_incr = setchar(changes["method_incr"], CHOICES["method_incr"], "method_incr")
+    elif "incr" in changes and "incr_e" not in changes and "incr_c" not in changes:
+        method_incr = DEFAULTS["method_incr"]
+    else:
+        method_incr = res.method_incr
+    incr = changes.get("incr", res.incr)
+    warns = []
+    if method_incr == "user":
+        data_e, data_c = res.incr_data if res.incr_data is not None else (res.incr_e, res.incr_c)
+        return incr, dict(incr=None, method_incr=method_incr,
+                          incr_e=changes.get("incr_e", data_e),
+                          incr_c=changes.get("incr_c", data_c)), warns
+    if fun == "metabin":
+        sm = changes.get("sm", res.sm)
+        method = changes.get("method", res.method)
+        for cond, what in ((sm == "ASD", "arcsine difference (sm = \"ASD\")"),
+                           (method == "Peto", "method = \"Peto\"")):
+            if cond:
+                if "incr" in changes and (isinstance(incr, str)
+                                          or np.any(np.atleast_1d(incr) != 0)):
+                    warns.append(f"Note, no continuity correction considered for {what}.")
+                incr = 0.0
+    return None, dict(incr=incr, method_incr=method_incr, incr_e=NULL, incr_c=NULL), warns
 
 
 def update(res, **changes):
@@ -60,9 +104,18 @@ def update(res, **changes):
                     exact_smd=_na(res.exact_smd, DEFAULTS["exact_smd"]),
                     method_ci=res.method_ci)
     if fun == "metabin":
+        opts.update(method=res.method, allstudies=res.allstudies, MH_exact=res.MH_exact,
+                    RR_Cochrane=res.RR_Cochrane, Q_Cochrane=res.Q_Cochrane, pscale=res.pscale)
+    if fun == "metainc":
+        opts.update(method=res.method, irscale=res.irscale, irunit=res.irunit)
+    if fun == "metaprop":
         opts.update(method=res.method, incr=res.incr, method_incr=res.method_incr,
-                    allstudies=res.allstudies, MH_exact=res.MH_exact,
-                    RR_Cochrane=res.RR_Cochrane, Q_Cochrane=res.Q_Cochrane)
+                    method_ci=res.method_ci, null_effect=_na(res.null_effect),
+                    pscale=res.pscale)
+    if fun == "metarate":   # R's update.meta passes no n to metarate
+        opts.update(method=res.method, incr=res.incr, method_incr=res.method_incr,
+                    method_ci=res.method_ci, null_effect=_na(res.null_effect),
+                    irscale=res.irscale, irunit=res.irunit)
     if res.subgroup is not None:
         # the subgroup as given (a factor keeps its level order, as data$.subgroup in R)
         opts.update(subgroup=call.get("subgroup", list(res.subgroup)),
@@ -86,19 +139,41 @@ def update(res, **changes):
         opts["random"] = True
     if "method_predict" in changes:
         opts["prediction"] = bool(changes.get("prediction", opts["prediction"])) or True
+    pre_warnings = []
     if fun == "metabin":
         method = changes.get("method", opts["method"])
         tau = changes.get("method_tau", opts["method_tau"])
         sm = changes.get("sm", opts["sm"])
         if not (method == "MH" and tau == "DL" and sm in ("OR", "RR", "RD", "DOR")):
             opts["Q_Cochrane"] = False
-        if "incr" in changes and "method_incr" not in changes:
-            opts["method_incr"] = DEFAULTS["method_incr"]
+    incr_orig = None
+    if fun in ("metabin", "metainc"):
+        incr_orig, more, pre_warnings = _increments(fun, res, changes)
+        opts.update(more)
+        changes = {k: v for k, v in changes.items() if k not in more}
+    backtransf = changes.get("backtransf", opts["backtransf"])
+    sm = changes.get("sm", opts["sm"])
+    for scale in ("pscale", "irscale"):
+        if scale in opts and not backtransf and changes.get(scale, opts[scale]) != 1 \
+                and sm not in UNTRANSFORMED:
+            pre_warnings.insert(0, f"Argument '{scale}' set to 1 as argument 'backtransf' "
+                                "is FALSE.")
+            opts[scale] = 1
+            changes.pop(scale, None)
     f = getattr(pymeta, fun)
     accepted = inspect.signature(f).parameters
     opts = {k: v for k, v in opts.items() if k in accepted}
     opts.update(changes)
+    if pre_warnings:
+        import warnings
+        from ._args import MetaWarning
+        for msg in pre_warnings:
+            warnings.warn(msg, MetaWarning, stacklevel=3)
     out = f(**args, **opts)
+    if incr_orig is not None:
+        out = out.replace(incr=incr_orig)
+    if pre_warnings:
+        out = out.replace(warnings=tuple(pre_warnings) + tuple(out.warnings))
     if "studlab" not in call and len(out.studlab) == 1:
         # R stores the label of a single study ("") and passes it on: "" stays ""
         pass

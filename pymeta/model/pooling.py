@@ -191,8 +191,14 @@ def _recycle(values: tuple, methods: tuple, which: str, name: str) -> tuple[tupl
         return methods, tuple(next(it) if m == which else "" for m in methods)
     if len(methods) == 1 and methods[0] == which:
         return (which,) * len(values), tuple(values)
-    raise ValueError(f"Argument '{name}' must be of same length as 'method.{which}' "
-                     "or number of meta-analyses with Hartung-Knapp method")
+    if len(values) == len(methods):   # one per method, as given
+        return methods, tuple(values)
+    if name == "adhoc.hakn.ci":
+        raise ValueError("Argument 'adhoc.hakn.ci' must be of same length as "
+                         "'method.random.ci' or number of meta-analyses with Hartung-Knapp "
+                         "method")
+    raise ValueError("Argument 'adhoc.hakn.pi' must be of same length as 'method.predict' "
+                     "or number of prediction intervals using Hartung-Knapp method")
 
 
 def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:

@@ -390,12 +390,11 @@ def subgroups(draw, k: int) -> list | None:
 
 def _with_subgroups(case):
     data, opts = case
-    if opts.get("tau_preset") is not None or opts.get("incr_e") is not None \
-            or isinstance(opts.get("incr"), (list, tuple)) \
+    if opts.get("tau_preset") is not None \
             or isinstance(opts.get("method_random_ci"), (list, tuple)) \
             or isinstance(opts.get("method_predict"), (list, tuple)):
         # not implemented together with subgroups (tau.preset makes R use tau.common;
-        # per-study increments; several CI / PI methods at once): drawn without subgroups
+        # several CI / PI methods at once): drawn without subgroups
         return st.just(case)
     k = len(data["studlab"])
     return subgroups(k).map(lambda sg: (data if sg is None else {**data, "subgroup": sg}, opts))
@@ -426,6 +425,8 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
     elif fun == "metabin":
         out = st.tuples(bin_data(min_k, max_k), opts, st.integers(0, 9)).flatmap(
             lambda c: _bin_case(c[0], c[1], keep_invalid=c[2] == 5, fixed=fixed))
+    elif fun == "metainc" and "method_incr" not in fixed:
+        out = st.tuples(inc_data(min_k, max_k), opts).flatmap(lambda c: _inc_case(*c))
     else:
         out = st.tuples(_DATA[fun](min_k, max_k), opts)
     if summaries and fun in _ARMS:
@@ -546,7 +547,8 @@ def with_summaries(fun: str, case) -> st.SearchStrategy[tuple]:
 
 
 #: The functions with subgroup analyses in pymeta.
-_SUBGROUP_FUNS = ("metagen", "metacont", "metabin", "metamean", "metacor")
+_SUBGROUP_FUNS = ("metagen", "metacont", "metabin", "metamean", "metacor", "metaprop",
+                  "metainc", "metarate")
 
 
 #: Continuity corrections drawn for method.incr = "user" (per study).
@@ -573,6 +575,20 @@ def _bin_case(data: dict, opts: dict, keep_invalid: bool, fixed: dict) -> st.Sea
             o["method"] = "MH"
     if o.get("method_incr") != "user":
         return st.tuples(st.just(data), st.just(o))
+    return _user_increments(data, o)
+
+
+def _inc_case(data: dict, opts: dict) -> st.SearchStrategy:
+    """metainc options: about one draw in three gets user increments (``incr.e`` /
+    ``incr.c`` or a study-specific ``incr``, as :func:`_bin_case` draws them; the grid
+    itself keeps R's three method.incr values)."""
+    return st.integers(0, 2).flatmap(
+        lambda v: _user_increments(data, {**opts, "method_incr": "user"}) if v == 0
+        else st.just((data, opts)))
+
+
+def _user_increments(data: dict, o: dict) -> st.SearchStrategy:
+    """Per-study increments for method.incr = "user" (metabin, metainc)."""
     k = len(data["studlab"])
     vec = st.lists(st.sampled_from(_USER_INCR), min_size=k, max_size=k)
 
