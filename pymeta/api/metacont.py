@@ -18,7 +18,7 @@ from ..effects.continuous import mean_difference, ratio_of_means, standardised_m
 from ..model.intervals import ci
 from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, setchar, studlabs)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
@@ -32,7 +32,8 @@ _LACKING = LACKING_COMMON | frozenset({
 
 
 @meta_function
-def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, sm=None,
+def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, subset=None,
+             exclude=None, sm=None,
              method_ci=None, level=None, pooledvar=None, method_smd=None, sd_glass=None,
              exact_smd=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
@@ -75,6 +76,9 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
+    idx, excl = select_studies(subset, exclude, k_all, data)
+    x, labels, excl, _ = subset_studies(idx, x, labels, excl)
+    k_all = len(labels)
 
     data6 = (x["n_e"], x["mean_e"], x["sd_e"], x["n_c"], x["mean_c"], x["sd_c"])
     if sm == "MD":
@@ -113,7 +117,8 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
 
     model = resolve_model(locals(), warn=w)
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
-                         study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None)
+                         study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None,
+                         exclude=excl)
     if method_ci == "t":
         # R computes the study-level t-CI before the SD rule (section 9): a study with
         # sd.e or sd.c <= 0 keeps that interval although its seTE is NA

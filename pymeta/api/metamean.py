@@ -20,7 +20,7 @@ from ..model.intervals import ci
 from ..model.rmath import rlog
 from ..result import MetaMean
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, setchar, studlabs)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
@@ -43,7 +43,7 @@ def _null_effect(value) -> float:
 
 
 @meta_function
-def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, level=None,
+def metamean(n, mean, sd, studlab=None, data=None, *, subset=None, exclude=None, sm=None, method_ci=None, level=None,
              common=None, random=None, prediction=None, method_tau=None, method_tau_ci=None,
              method_I2=None, level_ma=None, method_common_ci=None, method_random_ci=None,
              adhoc_hakn_ci=None, level_predict=None, method_predict=None, adhoc_hakn_pi=None,
@@ -85,6 +85,9 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
+    idx, excl = select_studies(subset, exclude, k_all, data)
+    x, labels, excl, _ = subset_studies(idx, x, labels, excl)
+    k_all = len(labels)
 
     eff = (raw_mean if sm == "MRAW" else log_mean)(x["n"], x["mean"], x["sd"])
     # R meta's warnings, in R's order
@@ -113,7 +116,7 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
     model = resolve_model(locals(), null_effect=transf_null, warn=w)
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n"] - 1) if method_ci == "t" else None,
-                         backtransf=backtransf)
+                         backtransf=backtransf, exclude=excl)
     fields["null_effect"] = null_effect
     if method_ci == "t":
         # R computes the study-level t-CI before the SD rule: a study with sd <= 0 keeps
