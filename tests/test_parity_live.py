@@ -169,20 +169,28 @@ def test_live_metarate(r_meta, case):
                f"metarate {opts.get('sm', 'IRLN')} {opts.get('method_ci', 'NAsm')}")
 
 
-#: The functions with subgroup analyses: R meta 8.5 still takes the deprecated 'byvar'
-#: for 'subgroup' (with its warning, given after settings.meta("reset")).
-BYVAR_FUNS = ("metagen", "metacont", "metabin", "metamean", "metacor")
+#: R meta 8.5 still takes its deprecated argument names (with R's warnings, given after
+#: settings.meta("reset")): 'byvar' for 'subgroup' (functions with subgroups) and, in
+#: '...', level.comb, comb.fixed, fixed, comb.random, hakn, adhoc.hakn.
+_DEPRECATED = st.fixed_dictionaries({}, optional={
+    "comb_fixed": st.booleans(), "fixed": st.booleans(), "comb_random": st.booleans(),
+    "level_comb": st.sampled_from((0.9, 0.99)), "hakn": st.booleans(),
+    "adhoc_hakn": st.sampled_from(("", "se", "ci"))})
 
 
-@pytest.mark.parametrize("fun", BYVAR_FUNS)
+@pytest.mark.parametrize("fun", tuple(_CLS))
 @settings(max_examples=max(N // 4, 10), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.filter_too_much])
 @given(data=st.data())
-def test_live_byvar(r_meta, fun, data):
+def test_live_deprecated(r_meta, fun, data):
     d, opts = data.draw(strategies.cases(fun, max_k=8, with_subgroups=True))
     if "subgroup" in d:
         d = {**d, "byvar": d.pop("subgroup")}
         if data.draw(st.booleans()):   # both given: R ignores byvar, with a warning
             d["subgroup"] = list(reversed(d["byvar"]))
-    check_case(r_meta, fun, {**d, **opts}, f"{fun} byvar")
+    old = data.draw(_DEPRECATED)
+    if data.draw(st.booleans()):      # else the current names are given too: R ignores the old
+        opts = {k: v for k, v in opts.items()
+                if k not in ("method_random_ci", "adhoc_hakn_ci", "level_ma")}
+    check_case(r_meta, fun, {**d, **opts, **old}, f"{fun} deprecated")

@@ -86,3 +86,19 @@ def test_leave_one_out_and_update_refuse_selection():
         pymeta.metainf(m)
     with pytest.raises(NotImplementedError):
         m.update(method_tau="DL")
+
+
+@pytest.mark.parametrize("fun", ["metagen", "metaprop"])
+def test_deprecated_names_used_or_ignored_as_r_does(fun):
+    args = dict(TE=TE, seTE=SE) if fun == "metagen" else dict(
+        event=[5.0, 8.0, 3.0, 4.0], n=[20.0, 30.0, 25.0, 40.0], method="Inverse")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = getattr(pymeta, fun)(**args, comb_fixed=False, hakn=True)
+        both = getattr(pymeta, fun)(**args, comb_random=False, random=True)
+    assert m.common is False and tuple(m.method_random_ci) == ("HK",)
+    assert m.warnings[:2] == ("Use argument 'common' instead of 'comb.fixed' (deprecated).",
+                              "Use argument 'method.random.ci' instead of 'hakn' (deprecated).")
+    assert both.random is True
+    assert both.warnings[0] == ("Deprecated argument 'comb.random' ignored as 'random' is also "
+                                "provided.")

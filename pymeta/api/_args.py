@@ -16,7 +16,8 @@ from ..result import r_name
 
 __all__ = ["MetaWarning", "column", "numeric", "check_length", "setchar", "setchar_vec",
            "studlabs", "reject_unsupported", "check_level", "check_logical", "Warn",
-           "select_studies", "take", "subset_studies"]
+           "select_studies", "take", "subset_studies", "resolve_deprecated",
+           "place_warnings", "accepts_deprecated"]
 
 
 class MetaWarning(UserWarning):
@@ -238,3 +239,65 @@ def subset_studies(idx, x: dict, labels: tuple, excl, *per_study):
     if not labels:
         raise ValueError("No studies to combine in meta-analysis.")
     return x, labels, excl, per_study
+
+
+#: meta's deprecated argument names (``deprecated()``/``deprecated2()`` in meta-aux.R),
+#: in the order R checks them: old name -> current name.
+DEPRECATED = {"level_comb": "level_ma", "comb_fixed": "common", "fixed": "common",
+              "comb_random": "random", "hakn": "method_random_ci",
+              "adhoc_hakn": "adhoc_hakn_ci"}
+
+#: Warnings of the meta functions' argument checks, which R gives before those of the
+#: deprecated arguments (and of everything after).
+_ARGUMENT_WARNINGS = ("Argument 'method.common.ci", "Argument 'pscale'", "Argument 'Q.Cochrane'",
+                      "Argument 'method.tau' set", "Argument 'method.predict' set",
+                      "Argument 'irscale'")
+
+
+def resolve_deprecated(kwargs: dict) -> tuple[dict, list]:
+    """R's handling of deprecated argument names: the old name's value is used when the
+    current one is missing ("Use argument 'new' instead of 'old' (deprecated).") and
+    ignored otherwise ("Deprecated argument 'old' ignored as 'new' is also provided.").
+    ``hakn = TRUE/FALSE`` becomes ``method.random.ci = "HK"/"classic"``."""
+    kwargs = dict(kwargs)
+    given = {k for k, v in kwargs.items() if v is not None}
+    msgs = []
+    for old, new in DEPRECATED.items():
+        if old not in kwargs:
+            continue
+        value = kwargs.pop(old)
+        if value is None:
+            continue
+        o, n = r_name(old), r_name(new)
+        if new in given:
+            msgs.append(f"Deprecated argument '{o}' ignored as '{n}' is also provided.")
+            continue
+        msgs.append(f"Use argument '{n}' instead of '{o}' (deprecated).")
+        if old == "hakn" and isinstance(value, (bool, np.bool_)):
+            value = "HK" if value else "classic"
+        kwargs[new] = value
+    return kwargs, msgs
+
+
+def place_warnings(warns: tuple, msgs: list) -> tuple:
+    """``msgs`` (R's deprecation warnings, given whatever ``warn`` is, as
+    ``warn.deprecated`` is TRUE after ``settings.meta("reset")``) placed where R gives
+    them: after the argument-check warnings; also issued as :class:`MetaWarning`."""
+    n = 0
+    while n < len(warns) and warns[n].startswith(_ARGUMENT_WARNINGS):
+        n += 1
+    for msg in msgs:
+        _warnings.warn(msg, MetaWarning, stacklevel=3)
+    return tuple(warns[:n]) + tuple(msgs) + tuple(warns[n:])
+
+
+def accepts_deprecated(fun):
+    """Let ``fun`` take meta's deprecated argument names (:func:`resolve_deprecated`)."""
+    import functools
+
+    @functools.wraps(fun)
+    def wrapper(*args, **kwargs):
+        kwargs, msgs = resolve_deprecated(kwargs)
+        res = fun(*args, **kwargs)
+        return res.replace(warnings=place_warnings(res.warnings, msgs)) if msgs else res
+    return wrapper

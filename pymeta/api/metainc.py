@@ -25,7 +25,8 @@ from ..effects import rate
 from ..model.intervals import ci
 from ..result import MetaInc
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies,
+                    accepts_deprecated)
 from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
 from .metaprop import METHOD_INCR, _no, check_incr, incr_field
 
@@ -37,6 +38,7 @@ SM_INC = ("IRR", "IRD", "IRSD", "VE")
 METHOD_INC = ("Inverse", "MH", "Cochran", "GLMM")
 
 
+@accepts_deprecated
 def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset=None,
             exclude=None, method=None,
             sm=None, incr=None, method_incr=None, level=None, common=None, random=None,

@@ -23,7 +23,8 @@ from ..effects import proportion as prop
 from ..model.intervals import ci
 from ..result import MetaProp
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies,
+                    accepts_deprecated)
 from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
 
 __all__ = ["metaprop"]
@@ -94,6 +95,7 @@ def incr_field(incr_arr: np.ndarray):
     return incr_arr
 
 
+@accepts_deprecated
 def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, method=None, sm=None, incr=None,
              method_incr=None, method_ci=None, level=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,

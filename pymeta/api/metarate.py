@@ -23,7 +23,8 @@ from ..effects import rate
 from ..model.intervals import ci
 from ..result import MetaRate
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies,
+                    accepts_deprecated)
 from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
 from .metaprop import (METHOD_INCR, UNTRANSFORMED, _no, check_counts, check_incr, incr_field,
                        is_wholenumber)
@@ -44,6 +45,7 @@ def _num1(value, arg: str) -> float:
     return float(value)
 
 
+@accepts_deprecated
 def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None, n=None, method=None, sm=None, incr=None,
              method_incr=None, method_ci=None, level=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,

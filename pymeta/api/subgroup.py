@@ -261,25 +261,6 @@ def _subgroup_name(subgroup, given_name) -> str:
     return "subgroup"
 
 
-#: Warnings of the meta functions' argument checks (their section 1), which R gives before
-#: it reads the data and, with it, the deprecated 'byvar'.
-_ARGUMENT_WARNINGS = ("Argument 'method.common.ci", "Argument 'pscale'", "Argument 'Q.Cochrane'",
-                      "Argument 'method.tau' set", "Argument 'method.predict' set")
-
-
-def _after_argument_checks(warns: tuple, dep: list) -> tuple:
-    """``dep`` placed where R gives it: after the argument-check warnings (also issued as
-    :class:`pymeta.MetaWarning`, as every warning R meta gives)."""
-    import warnings as _w
-    from ._args import MetaWarning
-    n = 0
-    while n < len(warns) and warns[n].startswith(_ARGUMENT_WARNINGS):
-        n += 1
-    for msg in dep:
-        _w.warn(msg, MetaWarning, stacklevel=3)
-    return warns[:n] + tuple(dep) + warns[n:]
-
-
 def meta_function(fun):
     """Decorate a public meta function: record its call and add subgroup analyses."""
     sig = inspect.signature(fun)
@@ -288,8 +269,8 @@ def meta_function(fun):
     @functools.wraps(fun)
     def wrapper(*args, subgroup=None, subgroup_name=None, test_subgroup=None,
                 prediction_subgroup=None, tau_common=None, byvar=None, **kwargs):
-        from ._args import check_logical, select_studies
-        dep = []
+        from ._args import check_logical, place_warnings, resolve_deprecated, select_studies
+        kwargs, dep = resolve_deprecated(kwargs)
         if byvar is not None:   # meta's deprecated2(subgroup, ..., byvar, ...)
             if subgroup is not None:
                 dep.append("Deprecated argument 'byvar' ignored as 'subgroup' is also "
@@ -308,7 +289,7 @@ def meta_function(fun):
         res = fun(*args, **kwargs)
         res = res.replace(call=(name, call))
         if dep:   # given whatever warn is (warn.deprecated, TRUE after settings reset)
-            res = res.replace(warnings=_after_argument_checks(tuple(res.warnings), dep))
+            res = res.replace(warnings=place_warnings(tuple(res.warnings), dep))
         if subgroup is None:
             if tau_common_v:
                 w = ("Value for argument 'tau.common' set to FALSE as argument 'subgroup' is "
