@@ -319,7 +319,11 @@ def meta_function(fun):
         if kwargs.get("subset") is not None:   # R: subgroup <- subgroup[subset]
             idx, _ = select_studies(kwargs["subset"], None, len(values), call.get("data"))
             values = [values[i] for i in idx]
-        levels = tuple(v for v in levels if v in values)   # R: levels(factor(x))
+        # R: bylevs() of the subgroups analysed: a factor's levels present
+        # (levels(factor(x))), else the values in their order of appearance
+        is_factor = getattr(getattr(sg_raw, "cat", None), "categories", None) is not None \
+            or hasattr(sg_raw, "codes")
+        levels = tuple(v for v in levels if v in values) if is_factor else levels_of(values)
         if len(values) != res.k_all:
             first = {"metagen": "TE", "metacont": "n.e", "metabin": "event.e",
                      "metamean": "n", "metacor": "cor"}[name]
