@@ -236,6 +236,8 @@ class Meta:
     upper_I2_resid: float | None = None
     tau2_calc: float = math.nan
     tau_preset: float | None = None
+    #: meta's ``exclude`` (NULL unless the argument is given): studies left out of pooling
+    exclude: np.ndarray | None = None
     version: str = "8.5-0"
     warnings: tuple = ()
     notes: tuple = ()
@@ -324,6 +326,11 @@ class Meta:
 @dataclass(frozen=True, kw_only=True)
 class MetaGen(Meta):
     """Result of :func:`pymeta.metagen`."""
+    n_e: np.ndarray | None = None
+    n_c: np.ndarray | None = None
+    method_ci: str = "z"
+    #: level of the confidence limits given as ``lower``/``upper`` (R: only then)
+    level_ci: np.ndarray | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -290,9 +290,9 @@ CASES += [
     Case("bin-tau-common", "metabin", py=_set("metabin", subgroup=["a", "b", "a"], tau_common=True),
          r=_set("metabin", subgroup=["a", "b", "a"], tau_common=True), expect="notimpl",
          r_ok=True, names=("tau.common",)),
+    # medians beside means and SDs: R keeps the means and SDs (nothing approximated)
     Case("cont-median_e", "metacont", py=_set("metacont", median_e=[1.1, 0.8, 0.9]),
-         r=_set("metacont", median_e=[1.1, 0.8, 0.9]), expect="notimpl", r_ok=True,
-         names=("median.e",)),
+         r=_set("metacont", median_e=[1.1, 0.8, 0.9]), expect="result", r_ok=True),
     # GLMM (R: lme4's glmer) is not implemented; its default sm is "OR"
     Case("bin-method-GLMM", "metabin", py=_set("metabin", method="GLMM"),
          r=_set("metabin", method="GLMM"), expect="notimpl", r_ok=True, names=("GLMM",)),
@@ -489,6 +489,49 @@ CASES += [
     Case("rate-event-non-integer", "metarate",
          **_opt("metarate", "event", 1, 7.5, method_ci="Poisson"),
          expect="result", r_ok=True, warnings=(W_NASM,)),
+]
+
+# -- subset / exclude (all functions) and metagen's other inputs: R's rejections ----------
+GEN = dict(TE=[0.1, 0.5, -0.2], seTE=[0.2, 0.3, 0.25], studlab=["Alpha", "Beta", "Gamma"])
+BASE["metagen"] = GEN
+_TOO_LONG = [True, True, True, False]
+
+
+def _err(cid, fun, names, r_error, **changes):
+    d = _set(fun, **changes)
+    return Case(cid, fun, py=d, r=d, expect="error", r_ok=False, names=names, r_error=r_error)
+
+
+CASES += [
+    _err("gen-subset-too-long", "metagen", ("subset",),
+         "Length of argument 'subset' is larger than number of studies.", subset=_TOO_LONG),
+    _err("cont-subset-too-long", "metacont", ("subset",),
+         "Length of subset is larger than number of studies.", subset=_TOO_LONG),
+    _err("prop-subset-too-long", "metaprop", ("subset",),
+         "Length of subset is larger than number of studies.", subset=_TOO_LONG),
+    _err("gen-exclude-too-long", "metagen", ("exclude",),
+         "Length of argument 'exclude' is larger than number of studies.", exclude=_TOO_LONG),
+    _err("bin-exclude-too-long", "metabin", ("exclude",),
+         "Length of argument 'exclude' is larger than number of studies.", exclude=_TOO_LONG),
+    _err("cor-subset-none", "metacor", ("No studies",),
+         "No studies to combine in meta-analysis.", subset=[False, False, False]),
+    _err("inc-subset-none", "metainc", ("No studies",),
+         "No studies to combine in meta-analysis.", subset=[False, False, False]),
+    _err("gen-lower-above-upper", "metagen", ("Lower limit",),
+         "Lower limit must be smaller than upper limit.", seTE=[0.2, NAN, 0.25],
+         lower=[0.0, 3.0, 1.0], upper=[2.0, 1.0, 4.0]),
+    _err("gen-pval-zero", "metagen", ("p-value",), "No valid value for p-value",
+         seTE=[0.2, NAN, 0.25], pval=[0.1, 0.0, 0.3]),
+    _err("gen-pval-one", "metagen", ("p-value",), "No valid value for p-value",
+         seTE=[NAN, NAN, NAN], pval=[0.1, 1.0, 0.3]),
+    _err("gen-seTE-negative", "metagen", ("seTE",), "Argument 'seTE' must be larger equal 0.",
+         seTE=[0.2, -0.3, 0.25]),
+    Case("gen-no-estimates", "metagen", py=dict(seTE=[0.2, 0.3, 0.25]),
+         r=dict(seTE=[0.2, 0.3, 0.25]), expect="error", r_ok=False, names=("TE", "lower"),
+         r_error="Treatment estimates missing."),
+    Case("gen-method-ci-bad", "metagen", py=_set("metagen", method_ci="q"),
+         r=_set("metagen", method_ci="q"), expect="error", r_ok=False, names=("method.ci",),
+         r_error="method.ci"),
 ]
 
 IDS = [c.id for c in CASES]

@@ -86,42 +86,46 @@ _SETTINGS = settings(max_examples=N, deadline=None, database=None,
 
 
 @_SETTINGS
-@given(case=strategies.cases("metagen", with_subgroups=True))
+@given(case=strategies.cases("metagen", with_subgroups=True, with_selection=True))
 def test_live_metagen(r_meta, case):
     data, opts = case
     check_case(r_meta, "metagen", {**data, **opts}, "metagen")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True, summaries=True, sm="MD"))
+@given(case=strategies.cases("metacont", with_subgroups=True, with_selection=True,
+                             summaries=True, sm="MD"))
 def test_live_metacont_MD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont MD")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True, summaries=True, sm="SMD"))
+@given(case=strategies.cases("metacont", with_subgroups=True, with_selection=True,
+                             summaries=True, sm="SMD"))
 def test_live_metacont_SMD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont SMD")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True, summaries=True, sm="ROM"))
+@given(case=strategies.cases("metacont", with_subgroups=True, with_selection=True,
+                             summaries=True, sm="ROM"))
 def test_live_metacont_ROM(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont ROM")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metamean", with_subgroups=True, summaries=True))
+@given(case=strategies.cases("metamean", with_subgroups=True, with_selection=True,
+                             summaries=True))
 def test_live_metamean(r_meta, case):
     data, opts = case
     check_case(r_meta, "metamean", {**data, **opts}, f"metamean {opts.get('sm', 'MRAW')}")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacor", with_subgroups=True))
+@given(case=strategies.cases("metacor", with_subgroups=True, with_selection=True))
 def test_live_metacor(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacor", {**data, **opts}, f"metacor {opts.get('sm', 'ZCOR')}")
@@ -136,7 +140,8 @@ METABIN_METHODS = ("MH", "Inverse", "Peto", "SSW")
 @_SETTINGS
 @given(data=st.data())
 def test_live_metabin(r_meta, method, data):
-    d, opts = data.draw(strategies.cases("metabin", with_subgroups=True, method=method))
+    d, opts = data.draw(strategies.cases("metabin", with_subgroups=True, with_selection=True,
+                                         method=method))
     check_case(r_meta, "metabin", {**d, **opts}, f"metabin {opts.get('sm', 'RR')} {method}")
 
 
@@ -146,7 +151,7 @@ _PROP_LARGE_N = ({"event": np.array([25247.]), "n": np.array([50408.]), "studlab
 
 
 @_SETTINGS
-@given(case=strategies.cases("metaprop", with_subgroups=True))
+@given(case=strategies.cases("metaprop", with_subgroups=True, with_selection=True))
 @example(case=_PROP_LARGE_N)
 def test_live_metaprop(r_meta, case):
     data, opts = case
@@ -154,7 +159,7 @@ def test_live_metaprop(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metainc", with_subgroups=True))
+@given(case=strategies.cases("metainc", with_subgroups=True, with_selection=True))
 def test_live_metainc(r_meta, case):
     data, opts = case
     check_case(r_meta, "metainc", {**data, **opts},
@@ -162,8 +167,35 @@ def test_live_metainc(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metarate", with_subgroups=True))
+@given(case=strategies.cases("metarate", with_subgroups=True, with_selection=True))
 def test_live_metarate(r_meta, case):
     data, opts = case
     check_case(r_meta, "metarate", {**data, **opts},
                f"metarate {opts.get('sm', 'IRLN')} {opts.get('method_ci', 'NAsm')}")
+
+
+#: R meta 8.5 still takes its deprecated argument names (with R's warnings, given after
+#: settings.meta("reset")): 'byvar' for 'subgroup' (functions with subgroups) and, in
+#: '...', level.comb, comb.fixed, fixed, comb.random, hakn, adhoc.hakn.
+_DEPRECATED = st.fixed_dictionaries({}, optional={
+    "comb_fixed": st.booleans(), "fixed": st.booleans(), "comb_random": st.booleans(),
+    "level_comb": st.sampled_from((0.9, 0.99)), "hakn": st.booleans(),
+    "adhoc_hakn": st.sampled_from(("", "se", "ci"))})
+
+
+@pytest.mark.parametrize("fun", tuple(_CLS))
+@settings(max_examples=max(N // 4, 10), deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_live_deprecated(r_meta, fun, data):
+    d, opts = data.draw(strategies.cases(fun, max_k=8, with_subgroups=True))
+    if "subgroup" in d:
+        d = {**d, "byvar": d.pop("subgroup")}
+        if data.draw(st.booleans()):   # both given: R ignores byvar, with a warning
+            d["subgroup"] = list(reversed(d["byvar"]))
+    old = data.draw(_DEPRECATED)
+    if data.draw(st.booleans()):      # else the current names are given too: R ignores the old
+        opts = {k: v for k, v in opts.items()
+                if k not in ("method_random_ci", "adhoc_hakn_ci", "level_ma")}
+    check_case(r_meta, fun, {**d, **opts, **old}, f"{fun} deprecated")

@@ -14,8 +14,10 @@ import numpy as np
 
 from ..result import r_name
 
-__all__ = ["NULL", "user_increments", "MetaWarning", "column", "numeric", "check_length", "setchar", "setchar_vec",
-           "studlabs", "reject_unsupported", "check_level", "check_logical", "Warn"]
+__all__ = ["NULL", "user_increments", "MetaWarning", "column", "numeric", "check_length", "setchar",
+           "setchar_vec", "studlabs", "reject_unsupported", "check_level", "check_logical", "Warn",
+           "select_studies", "take", "subset_studies", "resolve_deprecated",
+           "place_warnings", "accepts_deprecated"]
 
 
 class _RNull:
@@ -188,3 +190,149 @@ def reject_unsupported(fun: str, given: dict, lacking: frozenset) -> None:
                                           "in pymeta yet.")
         else:
             raise TypeError(f"{fun}() got an unexpected keyword argument '{name}'")
+
+
+def _study_selection(value, k_all: int, arg: str, data) -> np.ndarray | None:
+    """A ``subset``/``exclude`` argument as positions (0-based) into the k_all studies.
+
+    Accepted as in R meta (``x[subset]``, ``exclude2[exclude] <- TRUE``): a logical
+    vector (recycled when shorter, as R's logical indexing is) or integer positions --
+    0-based in pymeta, where R counts from 1. With ``data``, a string names a column.
+    """
+    value = column(value, data, arg)
+    if hasattr(value, "to_numpy"):
+        value = value.to_numpy(dtype=object)
+    v = np.asarray(value, dtype=object).ravel()
+    if v.size and all(isinstance(e, (bool, np.bool_)) for e in v):
+        mask = v.astype(bool)
+        if int(mask.sum()) > k_all or mask.size > k_all:
+            return None  # caller raises R's length error
+        return np.flatnonzero(np.resize(mask, k_all) if mask.size else mask)
+    if any(e is None or (isinstance(e, float) and math.isnan(e)) for e in v):
+        raise NotImplementedError(f"Missing values in argument '{r_name(arg)}' are not "
+                                  "implemented in pymeta.")
+    if not all(isinstance(e, (int, np.integer)) and not isinstance(e, (bool, np.bool_))
+               or (isinstance(e, (float, np.floating)) and float(e).is_integer()) for e in v):
+        raise ValueError(f"Argument '{r_name(arg)}' must be a logical vector or integer "
+                         "positions (0-based).")
+    if v.size > k_all:
+        return None
+    idx = v.astype(int)
+    if np.any(idx < 0) or np.any(idx >= k_all):
+        raise ValueError(f"Argument '{r_name(arg)}': positions must be between 0 and "
+                         f"{k_all - 1} (0-based).")
+    return idx
+
+
+def select_studies(subset, exclude, k_all: int, data=None, *, subset_msg: str = "subset"):
+    """meta's section "(4) Subset, exclude studies": returns ``(idx, exclude)``.
+
+    ``idx`` (None without ``subset``) are the positions of the studies analysed, in
+    order; ``exclude`` (None without ``exclude``) is the logical vector over all k_all
+    studies of those kept in the output but left out of pooling (meta's ``exclude``
+    field once ``idx`` is applied). R's errors for a selection longer than the data:
+    "Length of subset is larger than number of studies." (metagen: "Length of argument
+    'subset' ...").
+    """
+    idx = excl = None
+    if subset is not None:
+        idx = _study_selection(subset, k_all, "subset", data)
+        if idx is None:
+            raise ValueError(f"Length of {subset_msg} is larger than number of studies.")
+    if exclude is not None:
+        pos = _study_selection(exclude, k_all, "exclude", data)
+        if pos is None:
+            raise ValueError("Length of argument 'exclude' is larger than number of studies.")
+        excl = np.zeros(k_all, dtype=bool)
+        excl[pos] = True
+    return idx, excl
+
+
+def take(v, idx):
+    """``v[idx]`` for a per-study vector (numpy array, tuple of labels) or None."""
+    if v is None or idx is None:
+        return v
+    if isinstance(v, tuple):
+        return tuple(v[i] for i in idx)
+    return np.asarray(v)[idx]
+
+
+def subset_studies(idx, x: dict, labels: tuple, excl, *per_study):
+    """meta's section "(6) Use subset for analysis": the data ``x`` (name -> vector),
+    ``labels``, ``exclude`` and further per-study vectors (e.g. study-specific
+    increments; single values stay as they are) restricted to ``idx`` (None: all).
+
+    Returns ``(x, labels, excl, per_study)``; raises R's error when no study is left.
+    """
+    if idx is None:
+        return x, labels, excl, per_study
+    k = len(labels)
+    x = {name: take(v, idx) for name, v in x.items()}
+    per_study = tuple(take(v, idx) if v is not None and np.size(v) == k and np.ndim(v) == 1
+                      else v for v in per_study)
+    labels, excl = take(labels, idx), take(excl, idx)
+    if not labels:
+        raise ValueError("No studies to combine in meta-analysis.")
+    return x, labels, excl, per_study
+
+
+#: meta's deprecated argument names (``deprecated()``/``deprecated2()`` in meta-aux.R),
+#: in the order R checks them: old name -> current name.
+DEPRECATED = {"level_comb": "level_ma", "comb_fixed": "common", "fixed": "common",
+              "comb_random": "random", "hakn": "method_random_ci",
+              "adhoc_hakn": "adhoc_hakn_ci"}
+
+#: Warnings of the meta functions' argument checks, which R gives before those of the
+#: deprecated arguments (and of everything after).
+_ARGUMENT_WARNINGS = ("Argument 'method.common.ci", "Argument 'pscale'", "Argument 'Q.Cochrane'",
+                      "Argument 'method.tau' set", "Argument 'method.predict' set",
+                      "Argument 'irscale'")
+
+
+def resolve_deprecated(kwargs: dict) -> tuple[dict, list]:
+    """R's handling of deprecated argument names: the old name's value is used when the
+    current one is missing ("Use argument 'new' instead of 'old' (deprecated).") and
+    ignored otherwise ("Deprecated argument 'old' ignored as 'new' is also provided.").
+    ``hakn = TRUE/FALSE`` becomes ``method.random.ci = "HK"/"classic"``."""
+    kwargs = dict(kwargs)
+    given = {k for k, v in kwargs.items() if v is not None}
+    msgs = []
+    for old, new in DEPRECATED.items():
+        if old not in kwargs:
+            continue
+        value = kwargs.pop(old)
+        if value is None:
+            continue
+        o, n = r_name(old), r_name(new)
+        if new in given:
+            msgs.append(f"Deprecated argument '{o}' ignored as '{n}' is also provided.")
+            continue
+        msgs.append(f"Use argument '{n}' instead of '{o}' (deprecated).")
+        if old == "hakn" and isinstance(value, (bool, np.bool_)):
+            value = "HK" if value else "classic"
+        kwargs[new] = value
+    return kwargs, msgs
+
+
+def place_warnings(warns: tuple, msgs: list) -> tuple:
+    """``msgs`` (R's deprecation warnings, given whatever ``warn`` is, as
+    ``warn.deprecated`` is TRUE after ``settings.meta("reset")``) placed where R gives
+    them: after the argument-check warnings; also issued as :class:`MetaWarning`."""
+    n = 0
+    while n < len(warns) and warns[n].startswith(_ARGUMENT_WARNINGS):
+        n += 1
+    for msg in msgs:
+        _warnings.warn(msg, MetaWarning, stacklevel=3)
+    return tuple(warns[:n]) + tuple(msgs) + tuple(warns[n:])
+
+
+def accepts_deprecated(fun):
+    """Let ``fun`` take meta's deprecated argument names (:func:`resolve_deprecated`)."""
+    import functools
+
+    @functools.wraps(fun)
+    def wrapper(*args, **kwargs):
+        kwargs, msgs = resolve_deprecated(kwargs)
+        res = fun(*args, **kwargs)
+        return res.replace(warnings=place_warnings(res.warnings, msgs)) if msgs else res
+    return wrapper

@@ -22,7 +22,8 @@ from ..model.heterogeneity import pval_Q
 from ..model.intervals import ci
 from ..result import MetaBin
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, setchar, studlabs, user_increments)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies,
+                    user_increments)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
@@ -58,7 +59,8 @@ def _sm_default(method) -> str:
 
 
 @meta_function
-def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None, sm=None,
+def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None, exclude=None,
+            method=None, sm=None,
             incr=None, method_incr=None, allstudies=None, incr_e=None, incr_c=None,
             level=None, MH_exact=None, RR_Cochrane=None, Q_Cochrane=None, model_glmm=None,
             common=None, random=None, prediction=None, method_tau=None, method_tau_ci=None,
@@ -186,6 +188,11 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
         incr_e = np.resize(incr_e, k_all) if incr_e.size == 1 else incr_e
         incr_c = np.resize(incr_c, k_all) if incr_c.size == 1 else incr_c
         check_length("event_e", k_all, incr_e=incr_e, incr_c=incr_c)
+    idx, excl = select_studies(subset, exclude, k_all, data)
+    if k_all:   # R's section (6): the analysis uses the subset only
+        x, labels, excl, (incr, incr_e, incr_c) = subset_studies(idx, x, labels, excl, incr,
+                                                                 incr_e, incr_c)
+        k_all = len(labels)
     if method_incr == "user" and not user:
         raise ValueError("Non-null input for arguments 'incr.e' and 'incr.c' required if "
                          "'method.incr = \"user\"'.")
@@ -215,7 +222,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
 
     # (8) study results
     t = binary.table(ee, ne, ec, nc, cc.incl)
-    exclude = np.zeros(k_all, dtype=bool)
+    exclude = np.zeros(k_all, dtype=bool) if excl is None else excl
     Q_CMH = binary.cmh_test(t, exclude)
     TE, seTE = binary.study_effects(t, cc.incr_e, cc.incr_c, cc.allevents, sm=sm,
                                     method=method, RR_Cochrane=RR_Cochrane)
@@ -245,7 +252,8 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
     _notes(w, labels, cc, x, incr, method, sm, MH_exact, user)
 
     # (11) meta-analysis
-    k_usable = int((~(np.isnan(ee) | np.isnan(ec) | np.isnan(ne) | np.isnan(nc))).sum())
+    k_usable = int((~(np.isnan(ee) | np.isnan(ec) | np.isnan(ne) | np.isnan(nc))
+                    & ~exclude).sum())
     if k_usable == 1:  # metabin's own k = 1 rule (k counted on the 2x2 data)
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, method_random_ci=tuple("classic" if m == "HK" else m
@@ -265,7 +273,8 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, TE_tau=float(common_fit[0])))
 
-    fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method)
+    fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method,
+                         exclude=excl)
     fields["method_random"] = "Inverse" if method == "MH" else method
     if common_fit is not None:
         c = ci(common_fit[0], common_fit[1], level=model.opts.level_ma)

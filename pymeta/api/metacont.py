@@ -14,12 +14,12 @@ import math
 import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
-from ..effects.approx import approx_labels, approximate, check_methods, r_labels
+from ..effects.approx import approx_labels, approximate, check_methods, r_labels, subset_approx
 from ..effects.continuous import mean_difference, ratio_of_means, standardised_mean_difference
 from ..model.intervals import ci
 from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
-                    reject_unsupported, setchar, studlabs)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
@@ -34,7 +34,7 @@ _SUMMARIES = ("median_e", "q1_e", "q3_e", "min_e", "max_e",
 
 @meta_function
 def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, studlab=None,
-             data=None, *, sm=None,
+             data=None, *, subset=None, exclude=None, sm=None,
              method_ci=None, level=None, pooledvar=None, method_smd=None, sd_glass=None,
              exact_smd=None, median_e=None, q1_e=None, q3_e=None, min_e=None, max_e=None,
              median_c=None, q1_c=None, q3_c=None, min_c=None, max_c=None, method_mean=None,
@@ -105,6 +105,11 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     x = {name: (np.full(k_all, math.nan) if v is None else numeric(v, name, labels))
          for name, v in raw.items()}
     s_x = {name: (None if v is None else numeric(v, name, labels)) for name, v in summ.items()}
+    # R's section (6): the subset of the data, summaries and approximation labels
+    idx, excl = select_studies(subset, exclude, k_all, data)
+    x, labels, excl, _ = subset_studies(idx, x, labels, excl)
+    s_x, approx = subset_approx(idx, k_all, s_x, approx, "metacont")
+    k_all = len(labels)
     for arm in ("e", "c"):
         x[f"mean_{arm}"], x[f"sd_{arm}"], approx[f"approx_mean_{arm}"], \
             approx[f"approx_sd_{arm}"] = approximate(
@@ -152,7 +157,8 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
             w.note(f"Study '{labels[i]}': missing data, not pooled.")
 
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
-                         study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None)
+                         study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None,
+                         exclude=excl)
     if method_ci == "t":
         # R computes the study-level t-CI before the SD rule (section 9): a study with
         # sd.e or sd.c <= 0 keeps that interval although its seTE is NA

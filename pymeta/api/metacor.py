@@ -18,7 +18,7 @@ from ..defaults import CHOICES, DEFAULTS
 from ..effects.correlation import cor2z, fisher_z, raw_correlation
 from ..result import MetaCor
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, setchar, studlabs)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
@@ -47,7 +47,7 @@ def _null_effect(value) -> float:
 
 
 @meta_function
-def metacor(cor, n, studlab=None, data=None, *, sm=None, level=None, common=None, random=None,
+def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=None, level=None, common=None, random=None,
             prediction=None, method_tau=None, method_tau_ci=None, method_I2=None, level_ma=None,
             method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
@@ -79,6 +79,9 @@ def metacor(cor, n, studlab=None, data=None, *, sm=None, level=None, common=None
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
+    idx, excl = select_studies(subset, exclude, k_all, data)
+    x, labels, excl, _ = subset_studies(idx, x, labels, excl)
+    k_all = len(labels)
     with np.errstate(invalid="ignore"):
         bad_cor = np.flatnonzero((x["cor"] < -1) | (x["cor"] > 1))
         bad_n = np.flatnonzero(x["n"] <= 0)
@@ -108,7 +111,7 @@ def metacor(cor, n, studlab=None, data=None, *, sm=None, level=None, common=None
 
     model = resolve_model(locals(), null_effect=transf_null, warn=w)
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
-                         backtransf=backtransf)
+                         backtransf=backtransf, exclude=excl)
     fields["null_effect"] = null_effect
     return MetaCor(**fields, cor=x["cor"], n=x["n"], warnings=tuple(w.warnings),
                    notes=tuple(w.notes))

@@ -7,6 +7,7 @@ into ``TE``/``seTE`` and then calls :func:`fit_generic`, as R's functions call m
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 
 import numpy as np
@@ -16,25 +17,27 @@ from ..model.intervals import ci
 from ..model.pooling import ModelOptions, pool
 from ..model.tau2 import MetaforWarning
 from ..result import MetaGen
+from ..model import nmath
+from ..model.rmath import qt
 from ._args import (Warn, check_length, check_level, check_logical, column, numeric,
-                    reject_unsupported, setchar, setchar_vec, studlabs)
+                    reject_unsupported, select_studies, setchar, setchar_vec, studlabs,
+                    subset_studies)
 from .subgroup import meta_function
 
 __all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON"]
 
 #: R arguments of every meta function that pymeta does not implement yet.
 LACKING_COMMON = frozenset({
-    "subset", "exclude", "cluster", "rho", "weights", "weights_common", "weights_random",
-    "TE_tau", "detail_tau", "seed_predict", "byvar", "id",
+    "cluster", "rho", "weights", "weights_common", "weights_random",
+    "TE_tau", "detail_tau", "seed_predict", "id",
 })
 
 #: The subgroup arguments (R meta's ``subgroup()``), for the functions that lack them.
 SUBGROUP_ARGS = frozenset({"subgroup", "subgroup_name", "test_subgroup", "prediction_subgroup",
-                           "tau_common"})
+                           "tau_common", "byvar"})
 
 #: metagen's own arguments pymeta lacks (besides :data:`LACKING_COMMON`).
-_LACKING = LACKING_COMMON | frozenset({"df", "method_ci", "lower", "upper", "pval", "n_e",
-                                       "n_c", "cycles", "transf", "func_transf"})
+_LACKING = LACKING_COMMON | frozenset({"cycles", "transf", "func_transf"})
 
 #: Tested option values (the grid the parity tests and strategies draw from).
 SUPPORTED = {
@@ -162,8 +165,13 @@ def resolve_model(args: dict, null_effect: float = 0.0, warn: Warn | None = None
 
 
 def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
-                method: str = "Inverse", study_df=None, backtransf: bool = True) -> dict:
-    """metagen's steps (9)-(14) on study estimates; returns the fields of :class:`Meta`."""
+                method: str = "Inverse", study_df=None, backtransf: bool = True,
+                exclude=None) -> dict:
+    """metagen's steps (9)-(14) on study estimates; returns the fields of :class:`Meta`.
+
+    ``exclude`` (meta's argument, None when not given): studies kept in the output but
+    left out of pooling (R's ``TE[!exclude]`` etc.; weight 0).
+    """
     opts, level = model.opts, model.level
     common, random, prediction = model.common, model.random, model.prediction
     TE = np.asarray(TE, dtype=float)
@@ -179,10 +187,10 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
         common = random = prediction = overall = overall_hetstat = False
         opts = dataclasses.replace(opts, method_random_ci=("classic",), adhoc_hakn_ci=("",),
                                    method_predict=("V",), adhoc_hakn_pi=("",))
-    exclude = np.zeros(k_all, dtype=bool)
+    excl = np.zeros(k_all, dtype=bool) if exclude is None else np.asarray(exclude, bool)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MetaforWarning)
-        fit = pool(TE, seTE, exclude, opts)
+        fit = pool(TE, seTE, excl, opts)
     for c in caught:  # metafor's warnings reach the user as R's do, in order (meta's
         if issubclass(c.category, MetaforWarning):   # runNN: whatever warn is)
             warn.always(str(c.message))
@@ -200,6 +208,7 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
         level_ma=opts.level_ma, method_common_ci=opts.method_common_ci,
         method_tau=opts.method_tau, level_hetstat=opts.level_hetstat, method_I2=opts.method_I2,
         level_predict=opts.level_predict, tau_preset=opts.tau_preset,
+        exclude=None if exclude is None else excl,
     )
     fields.update(fit)
     fields["df_random"] = np.atleast_1d(fields["df_random"])
@@ -207,29 +216,147 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
 
 
 @meta_function
-def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, common=None,
+def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude=None,
+            sm: str = "", method_ci=None, level=None, common=None,
             random=None, prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
-            null_effect: float = 0.0, backtransf=None, control=None, tau_preset=None,
+            null_effect: float = 0.0, n_e=None, n_c=None, pval=None, df=None, lower=None,
+            upper=None, level_ci=0.95, backtransf=None, control=None, tau_preset=None,
             warn=None, **r_only) -> MetaGen:
     """Generic inverse-variance meta-analysis (R meta ``metagen``), R's defaults throughout.
 
-    ``TE``/``seTE``/``studlab`` are vectors or, with ``data`` (a DataFrame or mapping),
-    column names. Returns a :class:`pymeta.result.MetaGen`.
+    ``TE``/``seTE``/``studlab`` (and ``n_e``, ``n_c``, ``pval``, ``df``, ``lower``,
+    ``upper``) are vectors or, with ``data`` (a DataFrame or mapping), column names.
+    As in R (``metagen.R`` sections 7-8, ``TE.seTE.ci``/``seTE.pval`` of
+    ``se-internal.R``): a missing ``seTE`` comes from the confidence limits
+    ``lower``/``upper`` (level ``level_ci``; t quantiles where ``df`` is given), else from
+    ``pval`` and ``TE``; a missing ``TE`` is the midpoint of the limits. ``method_ci``
+    ("z", or "t" when ``df`` is given) chooses the study-level intervals; given limits are
+    kept as the study's interval. ``subset`` and ``exclude`` (logical vectors or 0-based
+    positions) select the studies analysed and those left out of pooling.
+    Returns a :class:`pymeta.result.MetaGen`.
     """
     reject_unsupported("metagen", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    method_ci = setchar(("z" if df is None else "t") if method_ci is None else method_ci,
+                        CHOICES["method_ci_cont"], "method_ci")
     labels_raw = column(studlab, data, "studlab")
-    TE = numeric(column(TE, data, "TE"), "TE")
-    labels = studlabs(labels_raw, TE.size)
-    TE = numeric(column(TE, data, "TE"), "TE", labels)
-    seTE = numeric(column(seTE, data, "seTE"), "seTE", labels)
-    check_length("TE", TE.size, seTE=seTE, studlab=None if labels_raw is None else labels)
-    if TE.size == 0:
+    raw = {name: column(v, data, name) for name, v in
+           dict(TE=TE, seTE=seTE, lower=lower, upper=upper, pval=pval, df=df, n_e=n_e,
+                n_c=n_c).items()}
+    if raw["TE"] is None and (raw["lower"] is None or raw["upper"] is None):
+        raise ValueError("Treatment estimates missing. Provide either argument 'TE' or "
+                         "'median', or arguments 'lower' and 'upper'.")
+    first = next(raw[a] for a in ("TE", "lower", "upper") if raw[a] is not None)
+    k_all = len(np.atleast_1d(np.asarray(first, dtype=object)))
+    labels = studlabs(labels_raw, k_all)
+    x = {name: (np.full(k_all, np.nan) if v is None and name in ("TE", "seTE")
+                else numeric(v, name, labels, required=False))
+         for name, v in raw.items()}
+    arg = "TE"
+    check_length(arg, k_all, seTE=x["seTE"], studlab=None if labels_raw is None else labels,
+                 n_e=x["n_e"], n_c=x["n_c"], pval=x["pval"], df=x["df"], lower=x["lower"],
+                 upper=x["upper"])
+    lci = numeric(np.atleast_1d(level_ci), "level_ci")
+    if lci.size == 1:
+        lci = np.full(k_all, lci[0])
+    check_length(arg, k_all, level_ci=lci)
+    idx, excl = select_studies(subset, exclude, k_all, data,
+                               subset_msg="argument 'subset'")
+    x, labels, excl, (lci,) = subset_studies(idx, x, labels, excl, lci)
+    TE_v, seTE_v = x["TE"], x["seTE"]
+    if TE_v.size == 0:
         raise ValueError("No studies to combine in meta-analysis.")
+    if np.any(seTE_v[~np.isnan(seTE_v)] < 0):
+        raise ValueError("Argument 'seTE' must be larger equal 0.")
+    _se_from_ci_pval(TE_v, seTE_v, x, lci)
     model = resolve_model(locals(), null_effect=float(null_effect), warn=w)
-    fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w,
-                         backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf)
-    return MetaGen(**fields, warnings=tuple(w.warnings), notes=tuple(w.notes))
+    study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
+    fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,
+                         backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf,
+                         study_df=study_df, exclude=excl)
+    lo, up = np.array(fields["lower"], float), np.array(fields["upper"], float)
+    for given, out in ((x["lower"], lo), (x["upper"], up)):
+        if given is not None:   # R keeps the confidence limits given
+            out[~np.isnan(given)] = given[~np.isnan(given)]
+    fields.update(lower=lo, upper=up)
+    avail_ci = x["lower"] is not None or x["upper"] is not None
+    return MetaGen(**fields, n_e=x["n_e"], n_c=x["n_c"], method_ci=method_ci,
+                   level_ci=lci if avail_ci else None,
+                   warnings=tuple(w.warnings), notes=tuple(w.notes))
 
+
+def _upper_quantile(a, df) -> np.ndarray:
+    """R's ``qnorm(a, lower.tail = FALSE)`` where ``df`` is NA (nmath's own upper tail, bit
+    for bit: near a = 0.5 R's result carries the rounding of 1 - a, and so does this),
+    else ``qt(a, df, lower.tail = FALSE)`` (= -qt(a, df) in R's algorithm). Known limit:
+    for ``a`` within 1e-4 of 0.5 (p-values above 0.9998 with ``df``) R's qt and
+    pymeta's agree to about 1e-9 relative only (both lose digits there)."""
+    a = np.asarray(a, dtype=float)
+    d = np.asarray(df, dtype=float)
+    use_t = ~np.isnan(d)
+    out = np.array([nmath.qnorm(float(v), lower_tail=False) for v in a], dtype=float)
+    if use_t.any():
+        out[use_t] = -np.atleast_1d(qt(a[use_t], d[use_t]))
+    for i in np.flatnonzero(use_t & ((d == 1) | (d == 2)) & (a > 0) & (a < 0.5)):
+        out[i] = _qt_upper_exact(float(a[i]), float(d[i]))
+    return out
+
+
+def _qt_upper_exact(a: float, df: float) -> float:
+    """R's closed forms in nmath/qt.c for ``qt(a, df, lower.tail = FALSE)``, 0 < a < 0.5:
+    the Cauchy quantile ``1 / tanpi(a)`` for df = 1 (R's own tanpi: ``tan(pi * x)``,
+    exactly 1 at x = 1/4) and, for df = 2, ``sqrt(2 / (P (2 - P)) - 2)`` with P = 2a (and
+    its forms for P near 0 or above 0.9). No Newton steps follow in R for these df."""
+    P = 2 * a
+    if df == 1:
+        return 1 / (1.0 if a == 0.25 else math.tan(math.pi * a))
+    if 3 * P < 2.220446049250313e-16:
+        return 1 / math.sqrt(P)
+    if P > 0.9:
+        return (1 - P) * math.sqrt(2 / (P * (2 - P)))
+    return math.sqrt(2 / (P * (2 - P)) - 2)
+
+
+def _se_from_ci_pval(TE, seTE, x: dict, level_ci) -> None:
+    """metagen sections (7)-(8), in place: missing seTE from the confidence limits, then
+    from the p-value; missing TE from the limits (``se-internal.R``: ``TE.seTE.ci``,
+    ``seTE.pval``; Parmar et al. 1998)."""
+    lower, upper, pval, df = x["lower"], x["upper"], x["pval"], x["df"]
+    dfv = np.full(TE.size, np.nan) if df is None else df
+
+    def from_ci(j):
+        lo, up = lower[j].copy(), upper[j].copy()
+        same = lo == up
+        lo[same] = up[same] = np.nan
+        with np.errstate(invalid="ignore"):
+            if np.any(lo > up):
+                raise ValueError("Lower limit must be smaller than upper limit.")
+        lev = level_ci[j]
+        if np.any(np.isnan(lev)) or np.any((lev <= 0) | (lev >= 1)):
+            raise ValueError("Argument 'level' must be a numeric between 0 and 1.")
+        d = dfv[j]
+        q = _upper_quantile((1 - lev) / 2, d)   # R: q*((1 - level) / 2, lower.tail = FALSE)
+        with np.errstate(all="ignore"):
+            se = np.sqrt(((up - lo) / (2 * q)) ** 2)
+        return lo + (up - lo) / 2, se
+
+    if lower is not None and upper is not None:
+        j = np.isnan(seTE) & ~np.isnan(lower) & ~np.isnan(upper)
+        if j.any():
+            seTE[j] = from_ci(j)[1]
+    if pval is not None:
+        j = np.isnan(seTE) & ~np.isnan(TE) & ~np.isnan(pval)
+        if j.any():
+            p = pval[j]
+            if np.any(p <= 0) or np.any(p >= 1):
+                raise ValueError("No valid value for p-value")
+            d = dfv[j]
+            q = _upper_quantile(p / 2, d)
+            with np.errstate(all="ignore"):
+                seTE[j] = np.sqrt((TE[j] / q) ** 2)
+    if lower is not None and upper is not None:
+        j = np.isnan(TE) & ~np.isnan(lower) & ~np.isnan(upper)
+        if j.any():
+            TE[j] = from_ci(j)[0]

@@ -25,10 +25,11 @@ from ..effects import rate
 from ..model.intervals import ci
 from ..result import MetaInc
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, setchar, studlabs, user_increments)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies,
+                    user_increments)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
-from .metaprop import METHOD_INCR, check_incr, incr_field
+from .metaprop import METHOD_INCR, _no, check_incr, incr_field
 
 __all__ = ["metainc"]
 
@@ -39,8 +40,9 @@ METHOD_INC = ("Inverse", "MH", "Cochran", "GLMM")
 
 
 @meta_function
-def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method=None,
-            sm=None, incr=None, method_incr=None, incr_e=None, incr_c=None, level=None, common=None, random=None,
+def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset=None,
+            exclude=None, method=None, sm=None, incr=None, method_incr=None, incr_e=None,
+            incr_c=None, level=None, common=None, random=None,
             prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
@@ -122,13 +124,21 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
                  studlab=None if labels_raw is None else labels)
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
+    idx, excl = select_studies(subset, exclude, k_all, data)
+    # R's section (6): the subset of the data and of the (user) increments
+    x, labels, excl, (incr_arr, *user_s) = subset_studies(
+        idx, x, labels, excl, incr_arr, *(() if user is None else user))
+    user = tuple(user_s) if user is not None else None
+    k_all = len(labels)
+    ee, te, ec, tc = x["event_e"], x["time_e"], x["event_c"], x["time_c"]
 
     sel, sparse, incr_event = rate.inc_continuity(ee, ec, incr=incr_arr, method_incr=method_incr)
     incr_e_v, incr_c_v = (incr_event, incr_event) if user is None else user
     TE, seTE = rate.inc_effects(ee, te, ec, tc, incr_e_v, incr_c_v, sm)
     TE = np.where(np.isnan(TE), np.nan, TE)
 
-    k_usable = int((~(np.isnan(ee) | np.isnan(ec) | np.isnan(te) | np.isnan(tc))).sum())
+    k_usable = int((~(np.isnan(ee) | np.isnan(ec) | np.isnan(te) | np.isnan(tc))
+                    & ~_no(excl, k_all)).sum())
     if k_usable == 1:
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, method_random_ci=tuple("classic" if m == "HK" else m
@@ -138,7 +148,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
         if sm == "IRSD":  # R: object 'w.common' not found
             raise ValueError("metainc(): the Mantel-Haenszel method is not available for "
                              "sm = \"IRSD\" (R meta stops: object 'w.common' not found).")
-        common_fit = rate.mh_common(ee, te, ec, tc, TE, sm)
+        common_fit = rate.mh_common(ee, te, ec, tc, TE, sm, exclude=excl)
     elif method == "Cochran":
         if sm == "IRD":
             raise ValueError("Cochran method only available for Incidence Rate Ratio "
@@ -146,11 +156,11 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
         if sm == "IRSD":  # R: object 'TE.common' not found
             raise ValueError("metainc(): the Cochran method is not available for "
                              "sm = \"IRSD\" (R meta stops: object 'TE.common' not found).")
-        common_fit = rate.cochran_common(ee, te, ec, tc, TE)
+        common_fit = rate.cochran_common(ee, te, ec, tc, TE, exclude=excl)
     _notes(w, labels, ee, ec, te, tc, np.maximum(incr_e_v, incr_c_v), method)
 
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method,
-                         backtransf=backtransf)
+                         backtransf=backtransf, exclude=excl)
     if common_fit is not None:
         TEc, seTEc, w_c = common_fit
         c = ci(TEc, seTEc, level=model.opts.level_ma)

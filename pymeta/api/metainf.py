@@ -118,6 +118,9 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
     fun = x.call[0]
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"{kind}() for {fun} results is not implemented yet.")
+    if x.exclude is not None or x.call[1].get("subset") is not None:
+        raise NotImplementedError(f"{kind}() of a result made with argument 'exclude' or "
+                                  "'subset' is not implemented in pymeta yet.")
     k_all = len(x.TE)
     if k_all < 2:
         import warnings

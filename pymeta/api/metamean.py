@@ -15,13 +15,13 @@ import math
 import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
-from ..effects.approx import approx_labels, approximate, check_methods, r_labels
+from ..effects.approx import approx_labels, approximate, check_methods, r_labels, subset_approx
 from ..effects.mean import log_mean, raw_mean
 from ..model.intervals import ci
 from ..model.rmath import rlog
 from ..result import MetaMean
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
-                    reject_unsupported, setchar, studlabs)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
@@ -41,7 +41,8 @@ def _null_effect(value) -> float:
 
 
 @meta_function
-def metamean(n, mean=None, sd=None, studlab=None, data=None, *, sm=None, method_ci=None,
+def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exclude=None,
+             sm=None, method_ci=None,
              level=None, median=None, q1=None, q3=None, min=None, max=None,  # noqa: A002
              method_mean=None, method_sd=None, approx_mean=None, approx_sd=None,
              common=None, random=None, prediction=None, method_tau=None, method_tau_ci=None,
@@ -100,6 +101,11 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, sm=None, method_
     x = {name: (np.full(k_all, math.nan) if v is None else numeric(v, name, labels))
          for name, v in raw.items()}
     s_x = {name: (None if v is None else numeric(v, name, labels)) for name, v in summ.items()}
+    # R's section (6): the subset of the data, summaries and approximation labels
+    idx, excl = select_studies(subset, exclude, k_all, data)
+    x, labels, excl, _ = subset_studies(idx, x, labels, excl)
+    s_x, approx = subset_approx(idx, k_all, s_x, approx, "metamean")
+    k_all = len(labels)
     x["mean"], x["sd"], am, asd = approximate(
         x["n"], x["mean"], x["sd"], *s_x.values(), method_mean=method_mean,
         method_sd=method_sd, approx_mean=approx["approx_mean"], approx_sd=approx["approx_sd"])
@@ -132,7 +138,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, sm=None, method_
 
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n"] - 1) if method_ci == "t" else None,
-                         backtransf=backtransf)
+                         backtransf=backtransf, exclude=excl)
     fields["null_effect"] = null_effect
     if method_ci == "t":
         # R computes the study-level t-CI before the SD rule: a study with sd <= 0 keeps

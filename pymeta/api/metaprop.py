@@ -23,7 +23,7 @@ from ..effects import proportion as prop
 from ..model.intervals import ci
 from ..result import MetaProp
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, setchar, studlabs)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
 
@@ -69,6 +69,11 @@ def null_prop(value) -> float:
     return v
 
 
+def _no(excl, k: int) -> np.ndarray:
+    """meta's ``exclude`` vector (all FALSE when the argument is not given)."""
+    return np.zeros(k, dtype=bool) if excl is None else excl
+
+
 def check_counts(x: dict, labels, positive: tuple, nonneg: tuple) -> None:
     """meta's ``chknumeric(event, 0)`` / ``chknumeric(n, 0, zero = TRUE)`` (NA allowed)."""
     for name in nonneg:
@@ -91,7 +96,8 @@ def incr_field(incr_arr: np.ndarray):
 
 
 @meta_function
-def metaprop(event, n, studlab=None, data=None, *, method=None, sm=None, incr=None,
+def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, method=None,
+             sm=None, incr=None,
              method_incr=None, method_ci=None, level=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
@@ -148,6 +154,9 @@ def metaprop(event, n, studlab=None, data=None, *, method=None, sm=None, incr=No
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
+    idx, excl = select_studies(subset, exclude, k_all, data)
+    x, labels, excl, (incr_arr,) = subset_studies(idx, x, labels, excl, incr_arr)
+    k_all = len(labels)
     ev, nn = x["event"], x["n"]
     check_counts(x, labels, positive=("n",), nonneg=("event",))
     with np.errstate(invalid="ignore"):
@@ -175,13 +184,13 @@ def metaprop(event, n, studlab=None, data=None, *, method=None, sm=None, incr=No
         cp_p = sc.p
     _notes(w, labels, ev, nn, incr_event, sm)
 
-    k_usable = int((~(np.isnan(ev) | np.isnan(nn))).sum())
+    k_usable = int((~(np.isnan(ev) | np.isnan(nn)) & ~_no(excl, k_all)).sum())
     if k_usable == 1:  # metaprop's own k = 1 rule (k counted on the data)
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, method_random_ci=tuple("classic" if m == "HK" else m
                                                for m in model.opts.method_random_ci)))
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method="Inverse",
-                         backtransf=backtransf)
+                         backtransf=backtransf, exclude=excl)
     if method_ci == "CP":
         fields["statistic"] = np.full(k_all, np.nan)
         fields["pval"] = cp_p

@@ -23,10 +23,10 @@ from ..effects import rate
 from ..model.intervals import ci
 from ..result import MetaRate
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, setchar, studlabs)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
 from .metagen import LACKING_COMMON, fit_generic, resolve_model
 from .subgroup import meta_function
-from .metaprop import (METHOD_INCR, UNTRANSFORMED, check_counts, check_incr, incr_field,
+from .metaprop import (METHOD_INCR, UNTRANSFORMED, _no, check_counts, check_incr, incr_field,
                        is_wholenumber)
 
 __all__ = ["metarate"]
@@ -46,7 +46,8 @@ def _num1(value, arg: str) -> float:
 
 
 @meta_function
-def metarate(event, time, studlab=None, data=None, *, n=None, method=None, sm=None, incr=None,
+def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None, n=None,
+             method=None, sm=None, incr=None,
              method_incr=None, method_ci=None, level=None, common=None, random=None,
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
@@ -97,6 +98,9 @@ def metarate(event, time, studlab=None, data=None, *, n=None, method=None, sm=No
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
     if n_raw is not None:
         x["n"] = numeric(n_raw, "n", labels)
+    idx, excl = select_studies(subset, exclude, k_all, data)
+    x, labels, excl, (incr_arr,) = subset_studies(idx, x, labels, excl, incr_arr)
+    k_all = len(labels)
     ev, tm = x["event"], x["time"]
     check_counts(x, labels, positive=("time",) + (("n",) if n_raw is not None else ()),
                  nonneg=("event",))
@@ -125,13 +129,13 @@ def metarate(event, time, studlab=None, data=None, *, n=None, method=None, sm=No
         w.note(", ".join(f"'{labels[i]}'" for i in miss)
                + ": missing data; no study estimate, not pooled.")
 
-    k_usable = int((~(np.isnan(ev) | np.isnan(tm))).sum())
+    k_usable = int((~(np.isnan(ev) | np.isnan(tm)) & ~_no(excl, k_all)).sum())
     if k_usable == 1:
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, method_random_ci=tuple("classic" if m == "HK" else m
                                                for m in model.opts.method_random_ci)))
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method="Inverse",
-                         backtransf=backtransf)
+                         backtransf=backtransf, exclude=excl)
     fields.update(lower=np.asarray(lower, float), upper=np.asarray(upper, float),
                   null_effect=null_effect)
     return MetaRate(**fields, event=ev, time=tm, n=x.get("n"), incr=incr_field(incr_arr),

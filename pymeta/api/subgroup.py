@@ -138,6 +138,11 @@ def sub_call(fun: str, res, sel, options: dict, *, approx: bool = False):
     if fun == "metarate" and res.n is not None:
         data["n"] = np.asarray(res.n)[sel]
     extra = _approx_options(fun, res, sel) if approx else {}
+    if getattr(res, "exclude", None) is not None:   # R: exclude = x$exclude[sel]
+        extra["exclude"] = list(np.asarray(res.exclude, dtype=bool)[sel])
+    if fun == "metagen":                            # R: n.e = x$n.e[sel], n.c = x$n.c[sel]
+        extra.update({a: np.asarray(getattr(res, a))[sel] for a in ("n_e", "n_c")
+                      if getattr(res, a) is not None})
     return getattr(pymeta, fun)(**data, studlab=list(labels), **options, **extra)
 
 
@@ -221,11 +226,16 @@ def _q_plain(TE, seTE) -> float:
     return rsum(w * (TE - weighted_mean(TE, w)) ** 2)
 
 
-def _sum_na(x) -> float:
-    """meta's ``sumNA``: NA if all NA, else the sum without NAs."""
+def _sum_na(x, exclude=None) -> float:
+    """meta's ``sumNA`` (subgroup.R): NA if all NA (or NULL), else the sum without NAs
+    over the studies not excluded."""
+    if x is None:
+        return NA
     x = np.asarray(x, dtype=float)
     if x.size == 0 or np.all(np.isnan(x)):
         return NA
+    if exclude is not None:
+        x = x[~np.asarray(exclude, dtype=bool)]
     return rsum(x[~np.isnan(x)])
 
 
@@ -283,15 +293,18 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple) -> tuple[dict,
             upper_tau_w=m.upper_tau, H_w=m.H, lower_H_w=m.lower_H, upper_H_w=m.upper_H,
             I2_w=m.I2, lower_I2_w=m.lower_I2, upper_I2_w=m.upper_I2, Rb_w=m.Rb,
             lower_Rb_w=m.lower_Rb, upper_Rb_w=m.upper_Rb,
-            n_e_w=_sum_na(m.n_e) if fun in ("metacont", "metabin") else NA,
-            n_c_w=_sum_na(m.n_c) if fun in ("metacont", "metabin") else NA,
-            event_e_w=_sum_na(m.event_e) if fun in ("metabin", "metainc") else NA,
-            event_c_w=_sum_na(m.event_c) if fun in ("metabin", "metainc") else NA,
-            n_w=(_sum_na(m.n) if fun in ("metacor", "metamean", "metaprop")
-                 or (fun == "metarate" and m.n is not None) else NA),
-            event_w=_sum_na(m.event) if fun == "metaprop" else NA,
-            time_e_w=_sum_na(m.time_e) if fun == "metainc" else NA,
-            time_c_w=_sum_na(m.time_c) if fun == "metainc" else NA,
+            # R: sumNA(meta1$..., meta1$exclude) (bin.cont.gen, bin.inc, cor.prop.mean.rate)
+            n_e_w=(_sum_na(m.n_e, m.exclude) if fun in ("metacont", "metabin", "metagen")
+                   else NA),
+            n_c_w=(_sum_na(m.n_c, m.exclude) if fun in ("metacont", "metabin", "metagen")
+                   else NA),
+            event_e_w=_sum_na(m.event_e, m.exclude) if fun in ("metabin", "metainc") else NA,
+            event_c_w=_sum_na(m.event_c, m.exclude) if fun in ("metabin", "metainc") else NA,
+            n_w=(_sum_na(m.n, m.exclude)
+                 if fun in ("metacor", "metamean", "metaprop", "metarate") else NA),
+            event_w=_sum_na(m.event, m.exclude) if fun == "metaprop" else NA,
+            time_e_w=_sum_na(m.time_e, m.exclude) if fun == "metainc" else NA,
+            time_c_w=_sum_na(m.time_c, m.exclude) if fun == "metainc" else NA,
             # R: 1 / mean(1 / x$n[sel]) (metaprop, metarate keep it; NaN without n)
             n_harmonic_mean_w=(_harmonic(res.n, sel) if fun in ("metaprop", "metarate")
                                else NA),
@@ -340,8 +353,16 @@ def meta_function(fun):
 
     @functools.wraps(fun)
     def wrapper(*args, subgroup=None, subgroup_name=None, test_subgroup=None,
-                prediction_subgroup=None, tau_common=None, **kwargs):
-        from ._args import check_logical
+                prediction_subgroup=None, tau_common=None, byvar=None, **kwargs):
+        from ._args import check_logical, place_warnings, resolve_deprecated, select_studies
+        kwargs, dep = resolve_deprecated(kwargs)
+        if byvar is not None:   # meta's deprecated2(subgroup, ..., byvar, ...)
+            if subgroup is not None:
+                dep.append("Deprecated argument 'byvar' ignored as 'subgroup' is also "
+                           "provided.")
+            else:
+                dep.append("Use argument 'subgroup' instead of 'byvar' (deprecated).")
+                subgroup = byvar
         bound = sig.bind(*args, **kwargs)
         call = dict(bound.arguments)
         call.update(call.pop("r_only", {}) or {})
@@ -352,6 +373,8 @@ def meta_function(fun):
         tau_common_v = False if tau_common is None else check_logical(tau_common, "tau_common")
         res = fun(*args, **kwargs)
         res = res.replace(call=(name, call))
+        if dep:   # given whatever warn is (warn.deprecated, TRUE after settings reset)
+            res = res.replace(warnings=place_warnings(tuple(res.warnings), dep))
         if subgroup is None:
             if tau_common_v:
                 w = ("Value for argument 'tau.common' set to FALSE as argument 'subgroup' is "
@@ -369,6 +392,15 @@ def meta_function(fun):
                                       "implemented in pymeta yet.")
         levels = levels_of(sg_raw)
         values = _values(sg_raw)
+        n_given = len(values)
+        if kwargs.get("subset") is not None:   # R: subgroup <- subgroup[subset]
+            idx, _ = select_studies(kwargs["subset"], None, len(values), call.get("data"))
+            values = [values[i] for i in idx]
+        # R: bylevs() of the subgroups analysed: a factor's levels present
+        # (levels(factor(x))), else the values in their order of appearance
+        is_factor = getattr(getattr(sg_raw, "cat", None), "categories", None) is not None \
+            or hasattr(sg_raw, "codes")
+        levels = tuple(v for v in levels if v in values) if is_factor else levels_of(values)
         if len(values) != res.k_all:
             raise ValueError(f"Arguments '{FIRST_ARG[name]}' and 'subgroup' must have the same "
                              "length.")
@@ -382,9 +414,9 @@ def meta_function(fun):
             sg_name = subgroup
         else:
             sg_name = _subgroup_name(subgroup, subgroup_name)
-            if subgroup_name is None and len(values) == 1:
+            if subgroup_name is None and n_given == 1:
                 # R deparses the argument: a vector of length 1 gives its value
-                v = values[0]
+                v = _values(sg_raw)[0]
                 sg_name = (str(int(v)) if isinstance(v, float) and v.is_integer()
                            else str(v).upper() if isinstance(v, bool) else str(v))
         fields, warns = subgroup_fields(name, res, values, levels)

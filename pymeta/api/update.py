@@ -80,6 +80,12 @@ def update(res, **changes):
     fun, call = res.call
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"update() for {fun} results is not implemented yet.")
+    refused = ("subset", "exclude", "byvar") + (
+        ("lower", "upper", "pval", "df", "n_e", "n_c", "method_ci") if fun == "metagen" else ())
+    given = [a for a in refused if call.get(a) is not None]
+    if given:
+        raise NotImplementedError(f"update() of a {fun} result made with argument(s) "
+                                  f"{', '.join(given)} is not implemented in pymeta yet.")
     args = {a: call[a] for a in (*DATA_ARGS[fun], "studlab", "data") if a in call}
     opts = dict(
         sm=res.sm, level=res.level, level_ma=res.level_ma, common=res.common,

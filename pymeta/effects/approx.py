@@ -374,3 +374,25 @@ def r_labels(labels):
     if labels is None or all(v == "" for v in labels):
         return None
     return np.array(labels, dtype=object)
+
+
+def subset_approx(idx, k_all: int, summaries: dict, labels: dict, fun: str):
+    """R's section (6) "Use subset for analysis" (metacont.R, metamean.R) for the
+    medians / quartiles / ranges (``summaries``, name -> vector or None) and the
+    ``approx.*`` labels (name -> tuple or None): both restricted to the positions ``idx``
+    (None: all studies), before R approximates means and SDs.
+
+    A single ``approx.*`` value given for several studies is not recycled by R
+    (``rep_len`` without assignment), so R's ``approx.mean[subset]`` yields NAs; what R
+    then does is left open: NotImplementedError.
+    """
+    from ..api._args import r_name, take
+    if idx is None:
+        return summaries, labels
+    for name, v in labels.items():
+        if v is not None and len(v) == 1 and k_all > 1:
+            raise NotImplementedError(
+                f"{fun}(): a single value of argument '{r_name(name)}' for several studies "
+                "together with 'subset' is not implemented in pymeta.")
+    return ({n: take(v, idx) for n, v in summaries.items()},
+            {n: take(v, idx) for n, v in labels.items()})

@@ -138,9 +138,11 @@ def inc_effects(ee, te, ec, tc, incr_e, incr_c, sm: str):
     return TE, np.asarray(seTE, float)
 
 
-def mh_common(ee, te, ec, tc, TE, sm: str):
-    """Mantel-Haenszel common effect (Greenland & Robins 1985): (TE, seTE, weights)."""
+def mh_common(ee, te, ec, tc, TE, sm: str, exclude=None):
+    """Mantel-Haenszel common effect (Greenland & Robins 1985): (TE, seTE, weights);
+    ``exclude``d studies contribute no terms (metainc: ``D[exclude] <- ... <- 0``)."""
     x, y, n, m = ee, ec, te, tc
+    ex = np.zeros(np.shape(x), bool) if exclude is None else np.asarray(exclude, bool)
     with np.errstate(all="ignore"):
         N = n + m
         if sm in ("IRR", "VE"):
@@ -148,6 +150,7 @@ def mh_common(ee, te, ec, tc, TE, sm: str):
             D = n * m * t / (N * N)
             R = x * m / N
             S = y * n / N
+            D, R, S = (np.where(ex, 0.0, v) for v in (D, R, S))
             sR, sS = np.float64(rsum(R)), np.float64(rsum(S))
             TEc = float(rlog(sR / sS))
             seTEc = float(np.sqrt(np.float64(rsum(D)) / (sR * sS)))
@@ -155,16 +158,20 @@ def mh_common(ee, te, ec, tc, TE, sm: str):
         # IRD
         L = (x * (m * m) + y * (n * n)) / (N * N)
         S = n * m / N
+        L, S = (np.where(ex, 0.0, v) for v in (L, S))
         TEc = weighted_mean(TE, S)
         sS = np.float64(rsum(S))
         seTEc = float(np.sqrt(np.float64(rsum(L)) / (sS * sS)))
         return TEc, seTEc, S
 
 
-def cochran_common(ee, te, ec, tc, TE):
-    """Cochran's common effect for the rate ratio: (TE, seTE, weights)."""
+def cochran_common(ee, te, ec, tc, TE, exclude=None):
+    """Cochran's common effect for the rate ratio: (TE, seTE, weights); ``exclude``d
+    studies get weight 0 (its SE still sums the events of every study, as in R)."""
     with np.errstate(all="ignore"):
         w = ec * te / tc
+        if exclude is not None:
+            w = np.where(exclude, 0.0, w)
         x, ww = np.asarray(TE, float), np.asarray(w, float)
         # weighted.mean(TE, w) without na.rm: an NA weight selects an NA term
         TEc = float(np.float64(r_sum((x * ww)[ww != 0])) / np.float64(r_sum(ww)))

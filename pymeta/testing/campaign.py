@@ -45,10 +45,13 @@ def _result_class(fun: str):
             "metainc": result.MetaInc, "metarate": result.MetaRate}[fun]
 
 
-def draw_cases(fun: str, n: int, seed: int, max_k: int = 30, summaries: bool = True) -> list:
+def draw_cases(fun: str, n: int, seed: int, max_k: int = 30, summaries: bool = True,
+               with_selection: bool = False) -> list:
     """``n`` reproducible ``(data, options)`` cases for ``fun`` (same seed, same cases);
     ``summaries``: metacont / metamean data sets may report medians, quartiles and ranges
-    (``strategies.cases(summaries=True)``)."""
+    (``strategies.cases(summaries=True)``); ``with_selection`` adds R's
+    ``exclude``/``subset`` masks and metagen's other inputs
+    (:func:`pymeta.testing.strategies.cases`; the fixture corpus is drawn without)."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hseed
 
@@ -59,7 +62,8 @@ def draw_cases(fun: str, n: int, seed: int, max_k: int = 30, summaries: bool = T
     @hseed(seed)
     @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
-    @given(cases(fun, max_k=max_k, with_subgroups=True, summaries=summaries))
+    @given(cases(fun, max_k=max_k, with_subgroups=True, summaries=summaries,
+                 with_selection=with_selection))
     def collect(case):
         if len(out) < n:
             out.append(case)
@@ -331,7 +335,7 @@ def run_campaign(n: int, seed: int, functions=FUNCTIONS, jobs: int = 1, chunk: i
             bar.update(len(rs), failing)
 
     def chunks_of(fun, m):
-        cs = draw_cases(fun, m, seed, max_k=max_k)
+        cs = draw_cases(fun, m, seed, max_k=max_k, with_selection=True)
         report.cases[fun] = cs
         return [(fun, s, cs[s:s + chunk]) for s in range(0, len(cs), chunk)]
 

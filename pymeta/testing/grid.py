@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-__all__ = ["GRID", "MODEL_GRID", "APPROX_GRID", "cells"]
+__all__ = ["GRID", "MODEL_GRID", "APPROX_GRID", "SELECTION", "METAGEN_INPUTS", "cells"]
 
 #: Model options shared by every function (metagen's tail).
 MODEL_GRID = MappingProxyType({
@@ -105,6 +105,25 @@ GRID = MappingProxyType({
 APPROX_GRID = MappingProxyType({
     "method_mean": (None, "Luo", "Wan"),
     "method_sd": (None, "Shi", "Wan"),
+})
+
+
+#: Drawn on top of GRID by the live campaigns (``strategies.cases(...,
+#: with_selection=True)``; not in the stored fixture corpus): R meta's ``exclude`` and
+#: ``subset`` as logical masks, each study TRUE with one of these probabilities (1.0:
+#: every study excluded; 0.0: none selected, R's "No studies to combine").
+SELECTION = MappingProxyType({
+    "exclude": (0.2, 0.4, 1.0),
+    "subset": (0.8, 0.6, 0.0),
+})
+
+#: metagen's other inputs (``strategies.gen_inputs``): the level of confidence limits given
+#: as ``lower``/``upper``, study ``df`` and ``method_ci`` (None: R's default, "t" once
+#: df is given).
+METAGEN_INPUTS = MappingProxyType({
+    "level_ci": (0.95, 0.9),
+    "df": (1.0, 2.0, 4.0, 10.0, 30.0, 200.0),
+    "method_ci": (None, "t", "z"),
 })
 
 

@@ -35,10 +35,11 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from .grid import APPROX_GRID, GRID
+from .grid import APPROX_GRID, GRID, METAGEN_INPUTS, SELECTION
 
 __all__ = ["cont_data", "bin_data", "gen_data", "mean_data", "cor_data", "prop_data",
-           "rate_data", "inc_data", "options", "cases", "subgroups",
+           "rate_data", "inc_data", "options", "cases", "subgroups", "selection",
+           "gen_inputs",
            "study_count", "study_labels"]
 
 #: Between-study SD as a multiple of the median within-study SE: none .. extreme.
@@ -401,11 +402,17 @@ def _with_subgroups(case):
 
 
 def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = False,
-          summaries: bool = False, **fixed) -> st.SearchStrategy[tuple]:
+          summaries: bool = False, with_selection: bool = False,
+          **fixed) -> st.SearchStrategy[tuple]:
     """``(data, options)`` pairs for ``fun``: call ``getattr(pymeta, fun)(**data, **options)``.
 
     With ``with_subgroups`` (the parity campaigns) about two data sets in three carry a ``subgroup`` column
     (:func:`subgroups`): 1 to 4 groups, single-study groups included.
+
+    With ``with_selection`` the data also carry, now and then, ``exclude`` and ``subset``
+    masks (:func:`selection`) and, for metagen, the other inputs R derives estimates and
+    standard errors from (:func:`gen_inputs`: confidence limits, p-values, ``df`` with
+    ``method_ci``, ``n_e``/``n_c``).
 
     ``fixed`` options (e.g. ``sm="ROM"``) replace the grid's draw for that option. For
     metacont the data depend on ``sm``: the ratio of means gets positive means
@@ -431,9 +438,23 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
         out = st.tuples(_DATA[fun](min_k, max_k), opts)
     if summaries and fun in _ARMS:
         out = out.flatmap(lambda c: with_summaries(fun, c))
+    if with_selection:
+        if fun == "metagen":
+            out = out.flatmap(lambda c: gen_inputs(c[0]).map(lambda d: (d[0], {**c[1], **d[1]})))
+        out = out.flatmap(lambda c: selection(len(c[0]["studlab"])).map(
+            lambda sel: ({**c[0], **_selectable(c[0], sel)}, c[1])))
     if with_subgroups and fun in _SUBGROUP_FUNS:
         return out.flatmap(_with_subgroups)
     return out
+
+
+def _selectable(data: dict, sel: dict) -> dict:
+    """``sel`` without ``subset`` where pymeta refuses it: a single ``approx.*`` label for
+    several studies (R subsets it to NAs; :func:`pymeta.effects.approx.subset_approx`)."""
+    single = any(isinstance(v, str) for a, v in data.items() if a.startswith("approx_"))
+    if single and len(data["studlab"]) > 1:
+        return {a: v for a, v in sel.items() if a != "subset"}
+    return sel
 
 
 #: Per arm: (n, mean, sd, median, q1, q3, min, max, approx.mean, approx.sd) argument names.
@@ -544,6 +565,84 @@ def with_summaries(fun: str, case) -> st.SearchStrategy[tuple]:
         return ({k: v for k, v in d.items() if v is not None}, o)
 
     return convert()
+
+
+def _mask(k: int, p_true: float) -> st.SearchStrategy[list]:
+    """``k`` logicals, each TRUE with probability about ``p_true`` (shrinks to FALSE)."""
+    cut = int(round(p_true * 100))
+    return st.lists(st.integers(0, 99).map(lambda u: u < cut), min_size=k, max_size=k)
+
+
+@st.composite
+def selection(draw, k: int) -> dict:
+    """R meta's ``exclude`` (studies in the output, not pooled) and ``subset`` (studies
+    analysed) as logical masks over ``k`` studies, each given in about one case in three;
+    every study excluded, or none selected (R: "No studies to combine"), happens too."""
+    out = {}
+    if draw(st.integers(0, 2)) == 0:
+        out["exclude"] = draw(_mask(k, draw(st.sampled_from(SELECTION["exclude"]))))
+    if draw(st.integers(0, 2)) == 0:
+        out["subset"] = draw(_mask(k, draw(st.sampled_from(SELECTION["subset"]))))
+    return out
+
+
+#: Upper normal quantiles for the levels of the confidence limits drawn.
+_Z = {0.95: 1.959963984540054, 0.9: 1.6448536269514722}
+
+
+@st.composite
+def gen_inputs(draw, data: dict) -> tuple:
+    """metagen data re-expressed as R's other inputs: ``(data, options)``.
+
+    One of: as drawn; confidence limits ``lower``/``upper`` (at ``level_ci`` 0.95 or
+    0.9) for ``seTE`` or for both ``TE`` and ``seTE`` (R takes the midpoint and the
+    width), some studies missing; two-sided p-values ``pval`` for ``seTE`` (p of 0 or 1,
+    which R refuses, arise from extreme or null estimates); study ``df`` with
+    ``method_ci`` "t" (R's default once df is given) or "z"; limits given beside
+    ``TE``/``seTE`` (R keeps them as the study intervals). ``n_e``/``n_c`` now and then.
+    """
+    TE, seTE = np.asarray(data["TE"], float), np.asarray(data["seTE"], float)
+    k = TE.size
+    d, o = dict(data), {}
+    variant = draw(st.integers(0, 5))
+    lev = draw(st.sampled_from(METAGEN_INPUTS["level_ci"]))
+    gaps = draw(_mask(k, draw(st.sampled_from((0.0, 0.0, 0.3)))))
+    lo, up = TE - _Z[lev] * seTE, TE + _Z[lev] * seTE
+    lo[np.array(gaps, bool)] = np.nan
+    if variant in (1, 2, 5):
+        d.update(lower=lo, upper=up)
+        if lev != 0.95:
+            o["level_ci"] = lev
+        if variant == 1:
+            d["seTE"] = np.where(np.array(gaps, bool), seTE, np.nan)
+        elif variant == 2:
+            del d["TE"]
+            del d["seTE"]
+    elif variant == 3:
+        with np.errstate(all="ignore"):
+            p = np.array([math.erfc(abs(t / s) / math.sqrt(2)) for t, s in zip(TE, seTE)])
+        d["pval"] = p
+        d["seTE"] = np.where(np.array(gaps, bool), seTE, np.nan)
+        if draw(st.booleans()):
+            # with t quantiles: p-values above 0.999 left out (R's qt(p, df) near
+            # p = 0.5 is matched to ~1e-9 only, see pymeta.api.metagen._upper_quantile)
+            d["pval"] = np.where(p > 0.999, np.nan, p)
+            d["df"] = np.array(draw(st.lists(st.sampled_from(METAGEN_INPUTS["df"]),
+                                             min_size=k, max_size=k)))
+    elif variant == 4:
+        d["df"] = np.array(draw(st.lists(st.sampled_from(METAGEN_INPUTS["df"]),
+                                         min_size=k, max_size=k)))
+        mc = draw(st.sampled_from(METAGEN_INPUTS["method_ci"]))
+        if mc is not None:
+            o["method_ci"] = mc
+    elif draw(st.booleans()):
+        o["method_ci"] = "t"          # without df: R falls back to normal quantiles
+    if draw(st.integers(0, 3)) == 0:
+        d["n_e"] = np.array(draw(st.lists(st.integers(2, 500), min_size=k, max_size=k)), float)
+        if draw(st.booleans()):
+            d["n_c"] = np.array(draw(st.lists(st.integers(2, 500), min_size=k, max_size=k)),
+                                float)
+    return d, o
 
 
 #: The functions with subgroup analyses in pymeta.

@@ -1,0 +1,155 @@
+"""``subset``/``exclude`` (all eight functions), metagen's other inputs and ``byvar``:
+pymeta's own rules, without R (the live campaigns compare them with R).
+
+R meta 8.5: ``subset`` restricts the analysis to the studies given; ``exclude`` keeps
+studies in the output but gives them weight 0 (``TE[!exclude]`` in the pooling);
+positions are 0-based in pymeta (R counts from 1).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import pymeta
+
+TE = [0.1, 0.5, -0.2, 0.3]
+SE = [0.2, 0.3, 0.25, 0.1]
+LAB = ["a", "b", "c", "d"]
+BIN = dict(event_e=[5.0, 8.0, 3.0, 4.0], n_e=[20.0, 30.0, 25.0, 40.0],
+           event_c=[7.0, 10.0, 6.0, 9.0], n_c=[22.0, 28.0, 24.0, 41.0], studlab=LAB)
+
+
+def test_subset_positions_are_zero_based_and_equal_the_mask():
+    by_mask = pymeta.metagen(TE, SE, LAB, subset=[True, False, True, True])
+    by_pos = pymeta.metagen(TE, SE, LAB, subset=[0, 2, 3])
+    assert by_mask.studlab == by_pos.studlab == ("a", "c", "d")
+    assert by_mask.TE_common == by_pos.TE_common
+
+
+def test_exclude_keeps_study_but_pools_without_it():
+    m = pymeta.metagen(TE, SE, LAB, exclude=[1])
+    ref = pymeta.metagen([0.1, -0.2, 0.3], [0.2, 0.25, 0.1])
+    assert m.k == 3 and m.k_all == 4
+    assert list(m.exclude) == [False, True, False, False]
+    assert m.w_common[1] == 0 and m.w_random[1] == 0
+    assert m.TE_common == pytest.approx(ref.TE_common, rel=1e-14)
+    assert m.TE[1] == 0.5                      # still in the output
+    assert pymeta.metagen(TE, SE).exclude is None   # R's NULL when not given
+
+
+@pytest.mark.parametrize("method", ["MH", "Inverse", "Peto", "SSW"])
+def test_metabin_exclude_equals_dropping_the_study(method):
+    opts = dict(method=method, sm="OR", method_tau="DL")
+    m = pymeta.metabin(**BIN, exclude=[False, False, True, False], **opts)
+    ref = pymeta.metabin(**{k: [v[i] for i in (0, 1, 3)] for k, v in BIN.items()}, **opts)
+    assert m.TE_common == pytest.approx(ref.TE_common, rel=1e-13)
+    assert m.seTE_common == pytest.approx(ref.seTE_common, rel=1e-13)
+    assert m.tau2 == pytest.approx(ref.tau2, rel=1e-12, abs=1e-15)
+    assert m.w_common[2] == 0
+
+
+def test_subset_with_subgroups_subsets_the_subgroup_too():
+    m = pymeta.metagen(TE, SE, LAB, subgroup=["A", "B", "A", "C"], subset=[0, 1, 2])
+    assert m.subgroup == ("A", "B", "A")
+    assert m.subgroup_levels == ("A", "B")
+
+
+def test_metagen_from_confidence_limits_and_p_values():
+    lo = np.array(TE) - 1.959963984540054 * np.array(SE)
+    up = np.array(TE) + 1.959963984540054 * np.array(SE)
+    m = pymeta.metagen(lower=lo, upper=up)
+    assert np.allclose(m.TE, TE, rtol=1e-12) and np.allclose(m.seTE, SE, rtol=1e-12)
+    assert list(m.lower) == list(lo) and m.level_ci is not None
+    p = pymeta.metagen(TE, pval=m.pval)
+    assert np.allclose(p.seTE, SE, rtol=1e-10)
+    t = pymeta.metagen(TE, SE, df=[3, 4, 5, 6])
+    assert t.method_ci == "t" and list(t.df) == [3, 4, 5, 6]
+    assert np.all(t.upper - t.lower > m.upper - m.lower)
+
+
+def test_byvar_is_subgroup_with_rs_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = pymeta.metagen(TE, SE, byvar=["A", "B", "A", "B"])
+        both = pymeta.metagen(TE, SE, byvar=["A", "B", "A", "B"], subgroup=["X"] * 4)
+    assert m.subgroup_levels == ("A", "B")
+    assert m.warnings[0] == "Use argument 'subgroup' instead of 'byvar' (deprecated)."
+    assert both.subgroup_levels == ("X",)
+    assert both.warnings[0] == "Deprecated argument 'byvar' ignored as 'subgroup' is also provided."
+
+
+def test_leave_one_out_and_update_refuse_selection():
+    m = pymeta.metagen(TE, SE, exclude=[0])
+    with pytest.raises(NotImplementedError):
+        pymeta.metainf(m)
+    with pytest.raises(NotImplementedError):
+        m.update(method_tau="DL")
+
+
+@pytest.mark.parametrize("fun", ["metagen", "metaprop"])
+def test_deprecated_names_used_or_ignored_as_r_does(fun):
+    args = dict(TE=TE, seTE=SE) if fun == "metagen" else dict(
+        event=[5.0, 8.0, 3.0, 4.0], n=[20.0, 30.0, 25.0, 40.0], method="Inverse")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = getattr(pymeta, fun)(**args, comb_fixed=False, hakn=True)
+        both = getattr(pymeta, fun)(**args, comb_random=False, random=True)
+    assert m.common is False and tuple(m.method_random_ci) == ("HK",)
+    assert m.warnings[:2] == ("Use argument 'common' instead of 'comb.fixed' (deprecated).",
+                              "Use argument 'method.random.ci' instead of 'hakn' (deprecated).")
+    assert both.random is True
+    assert both.warnings[0] == ("Deprecated argument 'comb.random' ignored as 'random' is also "
+                                "provided.")
+
+
+# -- subset with the per-study inputs of main's branches (medians, increments, subgroups) ---
+CONT = dict(n_e=[20.0, 30.0, 25.0, 40.0], mean_e=[1.2, np.nan, 1.0, 2.0],
+            sd_e=[1.0, 1.1, np.nan, 1.3], n_c=[20.0, 30.0, 25.0, 40.0],
+            mean_c=[1.0, 0.5, 0.7, 1.1], sd_c=[1.0, 1.0, 0.9, 1.1],
+            median_e=[1.1, 0.8, 0.9, 2.0], q1_e=[0.5, 0.2, 0.3, 1.0],
+            q3_e=[1.8, 1.5, 1.6, 3.0], studlab=LAB)
+KEEP = (1, 2, 3)
+
+
+def _sliced(d: dict) -> dict:
+    return {k: [v[i] for i in KEEP] for k, v in d.items()}
+
+
+def test_metacont_subset_selects_medians_and_approximation_labels():
+    labs = dict(approx_mean_e=["iqr", "iqr", "", ""], approx_sd_e=["", "", "iqr", ""])
+    m = pymeta.metacont(**CONT, **labs, subset=list(KEEP))
+    ref = pymeta.metacont(**_sliced(CONT), **_sliced(labs))
+    assert list(m.median_e) == list(ref.median_e) == [0.8, 0.9, 2.0]
+    assert list(m.approx_mean_e) == list(ref.approx_mean_e)
+    assert np.array_equal(m.mean_e, ref.mean_e) and np.array_equal(m.sd_e, ref.sd_e)
+    assert m.TE_common == ref.TE_common
+
+
+def test_single_approximation_label_with_subset_is_refused():
+    with pytest.raises(NotImplementedError, match="approx.mean.e"):
+        pymeta.metacont(**CONT, approx_mean_e="iqr", subset=list(KEEP))
+
+
+def test_metainc_subset_selects_user_increments_and_subgroups():
+    inc = dict(event_e=[0.0, 3.0, 5.0, 2.0], time_e=[100.0, 120.0, 90.0, 80.0],
+               event_c=[1.0, 0.0, 4.0, 6.0], time_c=[100.0, 110.0, 95.0, 85.0], studlab=LAB)
+    user = dict(incr_e=[0.1, 0.2, 0.3, 0.4], incr_c=[0.5, 0.6, 0.7, 0.8])
+    m = pymeta.metainc(**inc, **user, subset=list(KEEP), subgroup=["x", "y", "x", "y"],
+                       exclude=[False, False, True, False], method="Inverse")
+    ref = pymeta.metainc(**_sliced(inc), **_sliced(user), subgroup=["y", "x", "y"],
+                         exclude=[False, True, False], method="Inverse")
+    assert list(m.incr_e) == [0.2, 0.3, 0.4] and list(m.incr_c) == [0.6, 0.7, 0.8]
+    assert m.subgroup == ("y", "x", "y")
+    assert np.array_equal(m.TE_common_w, ref.TE_common_w, equal_nan=True)
+    assert m.TE_random == ref.TE_random and m.w_random[1] == 0
+
+
+def test_metabin_subset_selects_study_specific_increments():
+    m = pymeta.metabin(**BIN, incr=[0.1, 0.2, 0.3, 0.4], subset=list(KEEP),
+                       allstudies=True, method_incr="all")
+    ref = pymeta.metabin(**_sliced(BIN), incr=[0.2, 0.3, 0.4], allstudies=True,
+                         method_incr="all")
+    assert list(m.incr) == [0.2, 0.3, 0.4]
+    assert np.array_equal(m.TE, ref.TE) and m.TE_common == ref.TE_common
