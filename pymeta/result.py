@@ -231,6 +231,12 @@ class Meta:
     upper_I2_resid: float | None = None
     tau2_calc: float = math.nan
     tau_preset: float | None = None
+    #: user-specified weights as given (recycled to all studies); None = R's NULL
+    weights_common: np.ndarray | None = None
+    weights_random: np.ndarray | None = None
+    TE_tau: float | None = None
+    detail_tau: str | tuple = ""
+    seed_predict: float | None = None
     version: str = "8.5-0"
     warnings: tuple = ()
     notes: tuple = ()

@@ -86,42 +86,42 @@ _SETTINGS = settings(max_examples=N, deadline=None, database=None,
 
 
 @_SETTINGS
-@given(case=strategies.cases("metagen", with_subgroups=True))
+@given(case=strategies.cases("metagen", user_args=True, with_subgroups=True))
 def test_live_metagen(r_meta, case):
     data, opts = case
     check_case(r_meta, "metagen", {**data, **opts}, "metagen")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True, sm="MD"))
+@given(case=strategies.cases("metacont", user_args=True, with_subgroups=True, sm="MD"))
 def test_live_metacont_MD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont MD")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True, sm="SMD"))
+@given(case=strategies.cases("metacont", user_args=True, with_subgroups=True, sm="SMD"))
 def test_live_metacont_SMD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont SMD")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", with_subgroups=True, sm="ROM"))
+@given(case=strategies.cases("metacont", user_args=True, with_subgroups=True, sm="ROM"))
 def test_live_metacont_ROM(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont ROM")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metamean", with_subgroups=True))
+@given(case=strategies.cases("metamean", user_args=True, with_subgroups=True))
 def test_live_metamean(r_meta, case):
     data, opts = case
     check_case(r_meta, "metamean", {**data, **opts}, f"metamean {opts.get('sm', 'MRAW')}")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacor", with_subgroups=True))
+@given(case=strategies.cases("metacor", user_args=True, with_subgroups=True))
 def test_live_metacor(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacor", {**data, **opts}, f"metacor {opts.get('sm', 'ZCOR')}")
@@ -136,7 +136,7 @@ METABIN_METHODS = ("MH", "Inverse", "Peto", "SSW")
 @_SETTINGS
 @given(data=st.data())
 def test_live_metabin(r_meta, method, data):
-    d, opts = data.draw(strategies.cases("metabin", method=method))
+    d, opts = data.draw(strategies.cases("metabin", user_args=True, method=method))
     check_case(r_meta, "metabin", {**d, **opts}, f"metabin {opts.get('sm', 'RR')} {method}")
 
 
@@ -146,7 +146,7 @@ _PROP_LARGE_N = ({"event": np.array([25247.]), "n": np.array([50408.]), "studlab
 
 
 @_SETTINGS
-@given(case=strategies.cases("metaprop"))
+@given(case=strategies.cases("metaprop", user_args=True))
 @example(case=_PROP_LARGE_N)
 def test_live_metaprop(r_meta, case):
     data, opts = case
@@ -154,7 +154,7 @@ def test_live_metaprop(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metainc"))
+@given(case=strategies.cases("metainc", user_args=True))
 def test_live_metainc(r_meta, case):
     data, opts = case
     check_case(r_meta, "metainc", {**data, **opts},
@@ -162,8 +162,26 @@ def test_live_metainc(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metarate"))
+@given(case=strategies.cases("metarate", user_args=True))
 def test_live_metarate(r_meta, case):
     data, opts = case
     check_case(r_meta, "metarate", {**data, **opts},
                f"metarate {opts.get('sm', 'IRLN')} {opts.get('method_ci', 'NAsm')}")
+
+
+#: User-specified weights (weights / weights.common / weights.random / a single weight) in
+#: every case, with TE.tau, seed.predict and detail.tau drawn too: metagen's rma.uni
+#: fits with weights (meta's runUSW/extrUSW), and R's refusals (metabin MH / Peto / SSW,
+#: metainc MH / Cochran with common effect weights) pymeta must share.
+_USW_CASES = [("metagen", {}), ("metacont", {"sm": "MD"}), ("metacont", {"sm": "SMD"}),
+              ("metamean", {}), ("metacor", {}), ("metaprop", {}), ("metainc", {}),
+              ("metarate", {}), *[("metabin", {"method": m}) for m in METABIN_METHODS]]
+
+
+@pytest.mark.parametrize("fun,fixed", _USW_CASES,
+                         ids=[f + "".join(f"-{v}" for v in x.values()) for f, x in _USW_CASES])
+@_SETTINGS
+@given(data=st.data())
+def test_live_user_weights(r_meta, fun, fixed, data):
+    d, opts = data.draw(strategies.cases(fun, user_weights=True, **fixed))
+    check_case(r_meta, fun, {**d, **opts}, f"{fun} user weights")

@@ -23,7 +23,7 @@ from ..model.intervals import ci
 from ..result import MetaBin
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import LACKING_COMMON, fit_generic, pop_user_args, resolve_model, user_args, with_user_args
 from .subgroup import meta_function
 
 __all__ = ["metabin"]
@@ -76,6 +76,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
     no weight, with R's warning. Each of these is also written out, study by study, in
     ``result.notes``.
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metabin", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
 
@@ -124,6 +125,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
         Q_Cochrane = False
     RR_Cochrane = check_logical(DEFAULTS["RR_Cochrane"] if RR_Cochrane is None else RR_Cochrane,
                                 "RR_Cochrane")
+    uargs = user_args(extra, data, "metabin", method=method)
 
     # (2) data and continuity correction arguments
     raw = {name: column(v, data, name) for name, v in
@@ -254,6 +256,8 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, method_random_ci=tuple("classic" if m == "HK" else m
                                                for m in model.opts.method_random_ci)))
+    model, user_fields = with_user_args(model, uargs, k_all, "metabin")
+    user_fields["TE_tau"] = uargs["TE_tau"]   # metabin stores the TE.tau given
     incr_e_out, incr_c_out = cc.incr_e, cc.incr_c
     common_fit = None
     if method == "MH":
@@ -296,6 +300,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, method=None,
             w_random=w_r)
     if isinstance(incr, np.ndarray) and np.unique(incr).size == 1:
         incr = float(incr[0])
+    fields.update(user_fields)
     return MetaBin(**fields, event_e=ee, n_e=ne, event_c=ec, n_c=nc, incr=incr,
                    method_incr=method_incr, sparse=cc.sparse, allstudies=allstudies,
                    doublezeros=cc.doublezeros, MH_exact=MH_exact, RR_Cochrane=RR_Cochrane,

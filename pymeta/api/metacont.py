@@ -19,7 +19,7 @@ from ..model.intervals import ci
 from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import LACKING_COMMON, fit_generic, pop_user_args, resolve_model, user_args, with_user_args
 from .subgroup import meta_function
 
 __all__ = ["metacont"]
@@ -46,7 +46,9 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
     left out of pooling) and non-positive standard deviations get no weight, with R's
     warning; non-numeric values raise ValueError naming the study.
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metacont", r_only, _LACKING)
+    uargs = user_args(extra, data, "metacont")
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     sm = setchar(sm or DEFAULTS["smcont"], CHOICES["sm_cont"], "sm")
     if sm != "MD":  # R: method.ci <- "z" for SMD and ROM, before checking it
@@ -112,6 +114,7 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
             w.note(f"Study '{labels[i]}': missing data, not pooled.")
 
     model = resolve_model(locals(), warn=w)
+    model, user_fields = with_user_args(model, uargs, k_all, "metacont")
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None)
     if method_ci == "t":
@@ -130,6 +133,7 @@ def metacont(n_e, mean_e, sd_e, n_c, mean_c, sd_c, studlab=None, data=None, *, s
     else:
         pooledvar_out = pooledvar
         method_smd, sd_glass, exact_smd = "", "", math.nan
+    fields.update(user_fields)
     return MetaCont(**fields, n_e=x["n_e"], mean_e=x["mean_e"], sd_e=x["sd_e"], n_c=x["n_c"],
                     mean_c=x["mean_c"], sd_c=x["sd_c"], pooledvar=pooledvar_out,
                     method_smd=method_smd, sd_glass=sd_glass, exact_smd=exact_smd,

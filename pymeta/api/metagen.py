@@ -20,13 +20,22 @@ from ._args import (Warn, check_length, check_level, check_logical, column, nume
                     reject_unsupported, setchar, setchar_vec, studlabs)
 from .subgroup import meta_function
 
-__all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON"]
+__all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON", "USER_ARGS", "pop_user_args",
+           "user_args"]
 
 #: R arguments of every meta function that pymeta does not implement yet.
 LACKING_COMMON = frozenset({
-    "subset", "exclude", "cluster", "rho", "weights", "weights_common", "weights_random",
-    "TE_tau", "detail_tau", "seed_predict", "byvar", "id",
+    "subset", "exclude", "cluster", "rho", "byvar", "id",
 })
+
+#: User weights, ``TE.tau``, ``seed.predict`` and ``detail.tau``: arguments every meta
+#: function takes and hands on to metagen (see :func:`user_args`).
+USER_ARGS = ("weights", "weights_common", "weights_random", "TE_tau", "seed_predict",
+             "detail_tau")
+
+#: chklength's name of the first data argument of each function (meta ``chklength``).
+_FIRST_ARG = {"metagen": "TE", "metacont": "n.e", "metabin": "event.e", "metamean": "n",
+              "metacor": "cor", "metaprop": "event", "metainc": "event.e", "metarate": "event"}
 
 #: The subgroup arguments (R meta's ``subgroup()``), for the functions that lack them.
 SUBGROUP_ARGS = frozenset({"subgroup", "subgroup_name", "test_subgroup", "prediction_subgroup",
@@ -123,6 +132,107 @@ MODEL_ARGS = ("method_tau", "method_tau_ci", "method_I2", "method_common_ci",
               "random", "control", "tau_preset")
 
 
+def pop_user_args(r_only: dict) -> dict:
+    """Take :data:`USER_ARGS` out of a function's extra keyword arguments."""
+    return {name: r_only.pop(name, None) for name in USER_ARGS}
+
+
+def _weights(v, arg: str):
+    """meta's ``chknumeric(x, min = 0)`` of user weights (length checked later)."""
+    if v is None:
+        return None
+    name = arg.replace("_", ".")
+    if isinstance(v, (str, bytes)):
+        raise ValueError(f"Non-numeric value for argument '{name}'.")
+    try:
+        w = numeric(v, arg)
+    except ValueError:
+        raise ValueError(f"Non-numeric value for argument '{name}'.") from None
+    if np.any(w[~np.isnan(w)] < 0):
+        raise ValueError(f"Argument '{name}' must be larger equal 0.")
+    return w
+
+
+def user_args(extra: dict, data, fun: str, method: str = "Inverse") -> dict:
+    """Check :data:`USER_ARGS` as meta 8.5 does (``metagen.R`` and the other functions'
+    sections (1)-(2)): ``weights`` is the default of ``weights.common`` and
+    ``weights.random``; weights must be numeric and non-negative; user weights for the
+    common effect model need the inverse variance method, those for the random effects
+    model are refused for GLMM / LRP / SSW (R's messages); ``seed.predict`` must be a single
+    number. Returns the checked values (weights not yet recycled, see :func:`with_user_args`).
+    """
+    e = {name: column(value, data, name) if name.startswith("weights") else value
+         for name, value in extra.items()}      # meta's catch() from data
+    wc = _weights(e["weights_common"] if e["weights_common"] is not None else e["weights"],
+                  "weights_common")
+    wr = _weights(e["weights_random"] if e["weights_random"] is not None else e["weights"],
+                  "weights_random")
+    if wc is not None and method != "Inverse":
+        raise ValueError("User-specified weights for the common effect model only implemented "
+                         "for the inverse variance method (method = \"Inverse\").")
+    if wr is not None and method in ("GLMM", "LRP", "SSW"):
+        if fun == "metabin":
+            raise ValueError("User-specified weights for the random effects model not "
+                             "implemented for method = \"GLMM\",  \"LRP\" or  \"SSW\".")
+        if method == "GLMM":
+            raise ValueError("User-specified weights for the random effects model not "
+                             "implemented for generalized linear mixed models "
+                             "(method = \"GLMM\").")
+    for w in (wc, wr):
+        if w is not None and np.isnan(w).any():
+            raise NotImplementedError(f"{fun}(): missing values in user-specified weights "
+                                      "(R then drops those studies in metafor) are not "
+                                      "implemented in pymeta yet.")
+    seed = e["seed_predict"]
+    if seed is not None:
+        sv = np.asarray(seed, dtype=object).ravel()
+        sv = [x for x in sv if not (x is None or (isinstance(x, float) and np.isnan(x)))]
+        if sv and any(isinstance(x, (bool, np.bool_, str)) or
+                      not isinstance(x, (int, float, np.integer, np.floating)) for x in sv):
+            raise ValueError("Non-numeric value for argument 'seed.predict'.")
+        if sv and len(sv) != 1:
+            raise ValueError("Argument 'seed.predict' must be a numeric of length 1.")
+    te_tau = e["TE_tau"]
+    if te_tau is not None:
+        tv = np.asarray(te_tau, dtype=object).ravel()
+        if tv.size != 1 or isinstance(tv[0], (bool, np.bool_, str)) or \
+                not isinstance(tv[0], (int, float, np.integer, np.floating)):
+            raise NotImplementedError(f"{fun}(): 'TE.tau' other than a single number is not "
+                                      "implemented in pymeta.")
+        te_tau = float(tv[0])
+    detail = e["detail_tau"]
+    if isinstance(detail, (list, np.ndarray)):
+        detail = tuple(str(x) for x in detail)
+    return dict(weights_common=wc, weights_random=wr, TE_tau=te_tau, seed_predict=seed,
+                detail_tau="" if detail is None else detail)
+
+
+def with_user_args(model: "Model", user: dict, k_all: int, fun: str) -> tuple["Model", dict]:
+    """Recycle / length-check the user weights (meta ``chklength``), put weights and
+    ``TE.tau`` into the model options and return the result fields R stores
+    (``weights.common``, ``weights.random``, ``TE.tau`` (metagen: only with DL),
+    ``detail.tau``, ``seed.predict``)."""
+    out = {}
+    for name in ("weights_common", "weights_random"):
+        w = user[name]
+        if w is not None:
+            if w.size == 1:
+                w = np.full(k_all, w[0])
+            elif w.size != k_all:
+                raise ValueError(f"Arguments '{_FIRST_ARG[fun]}' and '{name.replace('_', '.')}' "
+                                 "must have the same length.")
+        out[name] = w
+    opts = model.opts
+    te_tau = user["TE_tau"]
+    opts = dataclasses.replace(
+        opts, TE_tau=te_tau if te_tau is not None else opts.TE_tau,
+        weights_common=None if out["weights_common"] is None else tuple(out["weights_common"]),
+        weights_random=None if out["weights_random"] is None else tuple(out["weights_random"]))
+    out.update(TE_tau=te_tau if (te_tau is not None and opts.method_tau == "DL") else None,
+               detail_tau=user["detail_tau"], seed_predict=user["seed_predict"])
+    return dataclasses.replace(model, opts=opts), out
+
+
 @dataclasses.dataclass(frozen=True)
 class Model:
     """The resolved model arguments of one call."""
@@ -179,6 +289,14 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
         common = random = prediction = overall = overall_hetstat = False
         opts = dataclasses.replace(opts, method_random_ci=("classic",), adhoc_hakn_ci=("",),
                                    method_predict=("V",), adhoc_hakn_pi=("",))
+    if opts.weights_random is not None and \
+            int((~np.isnan(TE) & ~np.isnan(seTE)).sum()) > 1 and \
+            any(a != "" for a in opts.adhoc_hakn_ci + opts.adhoc_hakn_pi):
+        # metagen (12): no ad hoc variance correction with user weights (R warns whatever
+        # 'warn' is, after the common effect fit; with k = 1 they are already reset)
+        opts = dataclasses.replace(opts, adhoc_hakn_ci=("",) * len(opts.adhoc_hakn_ci),
+                                   adhoc_hakn_pi=("",) * len(opts.adhoc_hakn_pi),
+                                   usw_adhoc_dropped=True)
     exclude = np.zeros(k_all, dtype=bool)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MetaforWarning)
@@ -218,6 +336,7 @@ def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, comm
     ``TE``/``seTE``/``studlab`` are vectors or, with ``data`` (a DataFrame or mapping),
     column names. Returns a :class:`pymeta.result.MetaGen`.
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metagen", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     labels_raw = column(studlab, data, "studlab")
@@ -225,11 +344,14 @@ def metagen(TE, seTE, studlab=None, data=None, *, sm: str = "", level=None, comm
     labels = studlabs(labels_raw, TE.size)
     TE = numeric(column(TE, data, "TE"), "TE", labels)
     seTE = numeric(column(seTE, data, "seTE"), "seTE", labels)
+    uargs = user_args(extra, data, "metagen")
     check_length("TE", TE.size, seTE=seTE, studlab=None if labels_raw is None else labels)
     if TE.size == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     model = resolve_model(locals(), null_effect=float(null_effect), warn=w)
+    model, user_fields = with_user_args(model, uargs, TE.size, "metagen")
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w,
                          backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf)
+    fields.update(user_fields)
     return MetaGen(**fields, warnings=tuple(w.warnings), notes=tuple(w.notes))
 

@@ -26,7 +26,7 @@ from ..model.intervals import ci
 from ..result import MetaInc
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, resolve_model
+from .metagen import LACKING_COMMON, SUBGROUP_ARGS, fit_generic, pop_user_args, resolve_model, user_args, with_user_args
 from .metaprop import METHOD_INCR, check_incr, incr_field
 
 __all__ = ["metainc"]
@@ -50,6 +50,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
     experimental and control groups) and ``studlab`` are vectors or, with ``data``,
     column names.
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metainc", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     sm = setchar(sm or "IRR", SM_INC, "sm")
@@ -66,6 +67,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
         w.warn("Argument 'irscale' only considered for incidence rate differences.")
         irscale = 1.0
     method = setchar(method or ("Inverse" if sm == "IRSD" else "MH"), METHOD_INC, "method")
+    uargs = user_args(extra, data, "metainc", method=method)
     if method == "GLMM":
         raise NotImplementedError("metainc(): method = \"GLMM\" is not implemented in pymeta.")
     if method != "Inverse" and model.opts.method_common_ci == "IVhet":
@@ -130,6 +132,8 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
         common_fit = rate.cochran_common(ee, te, ec, tc, TE)
     _notes(w, labels, ee, ec, te, tc, incr_event, method)
 
+    model, user_fields = with_user_args(model, uargs, k_all, "metainc")
+    user_fields["TE_tau"] = uargs["TE_tau"]   # metainc stores the TE.tau given
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method,
                          backtransf=backtransf)
     if common_fit is not None:
@@ -145,6 +149,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, method
     else:
         k_MH = math.nan
     fields["method_random"] = "Inverse"
+    fields.update(user_fields)
     return MetaInc(**fields, event_e=ee, time_e=te, event_c=ec, time_c=tc,
                    incr=incr_field(incr_arr), method_incr=method_incr, sparse=sparse,
                    incr_e=incr_event, incr_c=incr_event, k_MH=k_MH, irscale=irscale,

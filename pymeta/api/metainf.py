@@ -92,6 +92,9 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
     fun = x.call[0]
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"{kind}() for {fun} results is not implemented yet.")
+    if x.weights_common is not None or x.weights_random is not None or x.TE_tau is not None:
+        raise NotImplementedError(f"{kind}() of a meta-analysis with user-specified weights or "
+                                  "'TE.tau' is not implemented in pymeta yet.")
     k_all = len(x.TE)
     if k_all < 2:
         import warnings

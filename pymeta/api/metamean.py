@@ -21,7 +21,7 @@ from ..model.rmath import rlog
 from ..result import MetaMean
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, setchar, studlabs)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import LACKING_COMMON, fit_generic, pop_user_args, resolve_model, user_args, with_user_args
 from .subgroup import meta_function
 
 __all__ = ["metamean"]
@@ -57,7 +57,9 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
     left out of pooling) and non-positive standard deviations get no weight, with R's
     warning; non-numeric values raise ValueError naming the study.
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metamean", r_only, _LACKING)
+    uargs = user_args(extra, data, "metamean")
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     null_effect = _null_effect(null_effect)
     sm = setchar(sm or DEFAULTS["smmean"], CHOICES["sm_mean"], "sm")
@@ -111,6 +113,7 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
     with np.errstate(all="ignore"):
         transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
     model = resolve_model(locals(), null_effect=transf_null, warn=w)
+    model, user_fields = with_user_args(model, uargs, k_all, "metamean")
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n"] - 1) if method_ci == "t" else None,
                          backtransf=backtransf)
@@ -125,5 +128,6 @@ def metamean(n, mean, sd, studlab=None, data=None, *, sm=None, method_ci=None, l
     if math.isnan(null_effect):  # R: res$statistic <- NA; res$pval <- NA (length 1)
         fields["statistic"] = np.full(1, math.nan)
         fields["pval"] = np.full(1, math.nan)
+    fields.update(user_fields)
     return MetaMean(**fields, n=x["n"], mean=x["mean"], sd=x["sd"], method_ci=method_ci,
                     warnings=tuple(w.warnings), notes=tuple(w.notes))

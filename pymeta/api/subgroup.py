@@ -285,6 +285,10 @@ def meta_function(fun):
             raise NotImplementedError("metabin(): per-study increments ('incr.e', 'incr.c' or "
                                       "a vector 'incr') with 'subgroup' are not implemented "
                                       "in pymeta yet.")
+        if any(kwargs.get(n) is not None for n in
+               ("weights", "weights_common", "weights_random", "TE_tau")):
+            raise NotImplementedError(f"{name}(): user-specified weights or 'TE.tau' with "
+                                      "'subgroup' are not implemented in pymeta yet.")
         if kwargs.get("tau_preset") is not None:   # R: tau.common set to TRUE, with a warning
             raise NotImplementedError(f"{name}(): 'tau.preset' with 'subgroup' (R then sets "
                                       "tau.common = TRUE) is not implemented in pymeta yet.")

@@ -57,7 +57,7 @@ def draw_cases(fun: str, n: int, seed: int, max_k: int = 30) -> list:
     @hseed(seed)
     @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
-    @given(cases(fun, max_k=max_k, with_subgroups=True))
+    @given(cases(fun, max_k=max_k, with_subgroups=True, user_args=True))
     def collect(case):
         if len(out) < n:
             out.append(case)
