@@ -402,7 +402,7 @@ def _with_user_args(case, always: bool = False):
         if kind == "single":
             o["weights"] = w[0]
         elif kind is not None:
-            o[kind] = np.array(w)
+            o[kind] = [float(x) for x in w]   # a list: JSON-serialisable in reports
         for name, v in (("TE_tau", te_tau), ("seed_predict", seed), ("detail_tau", detail)):
             if v is not None:
                 o[name] = v
