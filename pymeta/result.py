@@ -238,6 +238,12 @@ class Meta:
     tau_preset: float | None = None
     #: meta's ``exclude`` (NULL unless the argument is given): studies left out of pooling
     exclude: np.ndarray | None = None
+    #: user-specified weights as given (recycled to all studies, then subset); None = R's NULL
+    weights_common: np.ndarray | None = None
+    weights_random: np.ndarray | None = None
+    TE_tau: float | None = None
+    detail_tau: str | tuple = ""
+    seed_predict: float | None = None
     version: str = "8.5-0"
     warnings: tuple = ()
     notes: tuple = ()

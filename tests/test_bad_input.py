@@ -534,6 +534,42 @@ CASES += [
          r_error="method.ci"),
 ]
 
+# -- user-specified weights and seed.predict: R's checks and refusals (meta 8.5) -------------
+_USW_COMMON = "User-specified weights for the common effect model only implemented"
+
+CASES += [
+    _err("cont-weights-negative", "metacont", ("weights.common",),
+         "Argument 'weights.common' must be larger equal 0.", weights=[1.0, -1.0, 2.0]),
+    _err("cor-weights_random-negative", "metacor", ("weights.random",),
+         "Argument 'weights.random' must be larger equal 0.", weights_random=[1.0, 2.0, -0.5]),
+    # R checks the weights as a whole (chknumeric), naming no study
+    _err("cont-weights-nonnumeric", "metacont", ("weights.common",),
+         "Non-numeric value for argument 'weights.common'.", weights=["a", "b", "c"]),
+    _err("mean-weights-length", "metamean", ("'n'", "weights.common"),
+         "Arguments 'n' and 'weights.common' must have the same length.", weights=[1.0, 2.0]),
+    _err("rate-weights_random-length", "metarate", ("'event'", "weights.random"),
+         "Arguments 'event' and 'weights.random' must have the same length.",
+         weights_random=[1.0, 2.0]),
+    _err("bin-weights-MH", "metabin", ("common effect",), _USW_COMMON, weights=[1.0, 2.0, 3.0]),
+    _err("bin-weights_common-Peto", "metabin", ("common effect",), _USW_COMMON,
+         method="Peto", sm="OR", weights_common=[1.0, 2.0, 3.0]),
+    _err("bin-weights_random-SSW", "metabin", ("SSW",),
+         "User-specified weights for the random effects model not implemented",
+         method="SSW", sm="OR", weights_random=[1.0, 2.0, 3.0]),
+    _err("inc-weights-MH", "metainc", ("common effect",), _USW_COMMON, weights=2.0),
+    _err("inc-weights-Cochran", "metainc", ("common effect",), _USW_COMMON,
+         method="Cochran", weights_common=[1.0, 2.0, 3.0]),
+    _err("prop-weights_random-GLMM", "metaprop", ("GLMM",),
+         "User-specified weights for the random effects model not implemented",
+         method="GLMM", weights_random=[1.0, 2.0, 3.0]),
+    _err("rate-weights-GLMM", "metarate", ("common effect",), _USW_COMMON,
+         method="GLMM", weights=[1.0, 2.0, 3.0]),
+    _err("cor-seed_predict-length", "metacor", ("seed.predict",),
+         "Argument 'seed.predict' must be a numeric of length 1.", seed_predict=[1.0, 2.0]),
+    _err("cont-seed_predict-nonnumeric", "metacont", ("seed.predict",),
+         "Non-numeric value for argument 'seed.predict'.", seed_predict="x"),
+]
+
 IDS = [c.id for c in CASES]
 assert len(set(IDS)) == len(IDS)
 

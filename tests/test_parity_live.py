@@ -86,7 +86,8 @@ _SETTINGS = settings(max_examples=N, deadline=None, database=None,
 
 
 @_SETTINGS
-@given(case=strategies.cases("metagen", with_subgroups=True, with_selection=True))
+@given(case=strategies.cases("metagen", with_subgroups=True, with_selection=True,
+                             user_args=True))
 def test_live_metagen(r_meta, case):
     data, opts = case
     check_case(r_meta, "metagen", {**data, **opts}, "metagen")
@@ -94,7 +95,7 @@ def test_live_metagen(r_meta, case):
 
 @_SETTINGS
 @given(case=strategies.cases("metacont", with_subgroups=True, with_selection=True,
-                             summaries=True, sm="MD"))
+                             user_args=True, summaries=True, sm="MD"))
 def test_live_metacont_MD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont MD")
@@ -102,7 +103,7 @@ def test_live_metacont_MD(r_meta, case):
 
 @_SETTINGS
 @given(case=strategies.cases("metacont", with_subgroups=True, with_selection=True,
-                             summaries=True, sm="SMD"))
+                             user_args=True, summaries=True, sm="SMD"))
 def test_live_metacont_SMD(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont SMD")
@@ -110,7 +111,7 @@ def test_live_metacont_SMD(r_meta, case):
 
 @_SETTINGS
 @given(case=strategies.cases("metacont", with_subgroups=True, with_selection=True,
-                             summaries=True, sm="ROM"))
+                             user_args=True, summaries=True, sm="ROM"))
 def test_live_metacont_ROM(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacont", {**data, **opts}, "metacont ROM")
@@ -118,14 +119,15 @@ def test_live_metacont_ROM(r_meta, case):
 
 @_SETTINGS
 @given(case=strategies.cases("metamean", with_subgroups=True, with_selection=True,
-                             summaries=True))
+                             user_args=True, summaries=True))
 def test_live_metamean(r_meta, case):
     data, opts = case
     check_case(r_meta, "metamean", {**data, **opts}, f"metamean {opts.get('sm', 'MRAW')}")
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacor", with_subgroups=True, with_selection=True))
+@given(case=strategies.cases("metacor", with_subgroups=True, with_selection=True,
+                             user_args=True))
 def test_live_metacor(r_meta, case):
     data, opts = case
     check_case(r_meta, "metacor", {**data, **opts}, f"metacor {opts.get('sm', 'ZCOR')}")
@@ -141,7 +143,7 @@ METABIN_METHODS = ("MH", "Inverse", "Peto", "SSW")
 @given(data=st.data())
 def test_live_metabin(r_meta, method, data):
     d, opts = data.draw(strategies.cases("metabin", with_subgroups=True, with_selection=True,
-                                         method=method))
+                                         user_args=True, method=method))
     check_case(r_meta, "metabin", {**d, **opts}, f"metabin {opts.get('sm', 'RR')} {method}")
 
 
@@ -151,7 +153,8 @@ _PROP_LARGE_N = ({"event": np.array([25247.]), "n": np.array([50408.]), "studlab
 
 
 @_SETTINGS
-@given(case=strategies.cases("metaprop", with_subgroups=True, with_selection=True))
+@given(case=strategies.cases("metaprop", with_subgroups=True, with_selection=True,
+                             user_args=True))
 @example(case=_PROP_LARGE_N)
 def test_live_metaprop(r_meta, case):
     data, opts = case
@@ -159,7 +162,8 @@ def test_live_metaprop(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metainc", with_subgroups=True, with_selection=True))
+@given(case=strategies.cases("metainc", with_subgroups=True, with_selection=True,
+                             user_args=True))
 def test_live_metainc(r_meta, case):
     data, opts = case
     check_case(r_meta, "metainc", {**data, **opts},
@@ -167,7 +171,8 @@ def test_live_metainc(r_meta, case):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metarate", with_subgroups=True, with_selection=True))
+@given(case=strategies.cases("metarate", with_subgroups=True, with_selection=True,
+                             user_args=True))
 def test_live_metarate(r_meta, case):
     data, opts = case
     check_case(r_meta, "metarate", {**data, **opts},
@@ -199,3 +204,21 @@ def test_live_deprecated(r_meta, fun, data):
         opts = {k: v for k, v in opts.items()
                 if k not in ("method_random_ci", "adhoc_hakn_ci", "level_ma")}
     check_case(r_meta, fun, {**d, **opts, **old}, f"{fun} deprecated")
+
+
+#: User-specified weights (weights / weights.common / weights.random / a single weight) in
+#: every case, with TE.tau, seed.predict and detail.tau drawn too: metagen's rma.uni
+#: fits with weights (meta's runUSW/extrUSW), and R's refusals (metabin MH / Peto / SSW,
+#: metainc MH / Cochran with common effect weights) pymeta must share.
+_USW_CASES = [("metagen", {}), ("metacont", {"sm": "MD"}), ("metacont", {"sm": "SMD"}),
+              ("metamean", {}), ("metacor", {}), ("metaprop", {}), ("metainc", {}),
+              ("metarate", {}), *[("metabin", {"method": m}) for m in METABIN_METHODS]]
+
+
+@pytest.mark.parametrize("fun,fixed", _USW_CASES,
+                         ids=[f + "".join(f"-{v}" for v in x.values()) for f, x in _USW_CASES])
+@_SETTINGS
+@given(data=st.data())
+def test_live_user_weights(r_meta, fun, fixed, data):
+    d, opts = data.draw(strategies.cases(fun, user_weights=True, **fixed))
+    check_case(r_meta, fun, {**d, **opts}, f"{fun} user weights")

@@ -153,3 +153,21 @@ def test_metabin_subset_selects_study_specific_increments():
                          method_incr="all")
     assert list(m.incr) == [0.2, 0.3, 0.4]
     assert np.array_equal(m.TE, ref.TE) and m.TE_common == ref.TE_common
+
+
+def test_user_weights_follow_subset_and_exclude():
+    wts = [1.0, 2.0, 3.0, 4.0]
+    gen = dict(n_e=[20.0, 30.0, 25.0, 40.0], mean_e=[1.2, 0.8, 1.0, 2.0],
+               sd_e=[1.0, 1.1, 0.9, 1.3], n_c=[20.0, 30.0, 25.0, 40.0],
+               mean_c=[1.0, 0.5, 0.7, 1.1], sd_c=[1.0, 1.0, 0.9, 1.1], studlab=LAB)
+    m = pymeta.metacont(**gen, weights=wts, subset=list(KEEP), exclude=[0, 2], method_tau="DL")
+    ref = pymeta.metacont(**{k: [v[i] for i in (1, 3)] for k, v in gen.items()},
+                          weights=[2.0, 4.0], method_tau="DL")
+    assert list(m.weights_common) == [2.0, 3.0, 4.0]
+    assert m.TE_common == pytest.approx(ref.TE_common, rel=1e-14)
+    assert m.TE_random == pytest.approx(ref.TE_random, rel=1e-14)
+    with pytest.raises(ValueError, match="same length"):   # checked before the subset
+        pymeta.metacont(**gen, weights=[1.0, 2.0, 3.0], subset=list(KEEP))
+    # R's metagen leaves the weights unsubset: refused
+    with pytest.raises(NotImplementedError, match="subset"):
+        pymeta.metagen(TE, SE, LAB, weights=wts, subset=list(KEEP))

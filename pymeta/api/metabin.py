@@ -24,7 +24,8 @@ from ..result import MetaBin
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies,
                     user_increments)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+                      subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 __all__ = ["metabin"]
@@ -78,6 +79,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
     no weight, with R's warning. Each of these is also written out, study by study, in
     ``result.notes``.
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metabin", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
 
@@ -126,6 +128,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
         Q_Cochrane = False
     RR_Cochrane = check_logical(DEFAULTS["RR_Cochrane"] if RR_Cochrane is None else RR_Cochrane,
                                 "RR_Cochrane")
+    uargs = user_args(extra, data, "metabin", method=method)
 
     # (2) data and continuity correction arguments
     raw = {name: column(v, data, name) for name, v in
@@ -189,6 +192,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
         incr_c = np.resize(incr_c, k_all) if incr_c.size == 1 else incr_c
         check_length("event_e", k_all, incr_e=incr_e, incr_c=incr_c)
     idx, excl = select_studies(subset, exclude, k_all, data)
+    uargs = subset_user_args(uargs, idx, k_all, "metabin")
     if k_all:   # R's section (6): the analysis uses the subset only
         x, labels, excl, (incr, incr_e, incr_c) = subset_studies(idx, x, labels, excl, incr,
                                                                  incr_e, incr_c)
@@ -258,6 +262,8 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, method_random_ci=tuple("classic" if m == "HK" else m
                                                for m in model.opts.method_random_ci)))
+    model, user_fields = with_user_args(model, uargs, k_all, "metabin")
+    user_fields["TE_tau"] = uargs["TE_tau"]   # metabin stores the TE.tau given
     incr_e_out, incr_c_out = cc.incr_e, cc.incr_c
     common_fit = None
     if method == "MH":
@@ -301,6 +307,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
             w_random=w_r)
     if isinstance(incr, np.ndarray) and np.unique(incr).size == 1:
         incr = float(incr[0])
+    fields.update(user_fields)
     return MetaBin(**fields, event_e=ee, n_e=ne, event_c=ec, n_c=nc, incr=incr,
                    method_incr=method_incr, sparse=cc.sparse, allstudies=allstudies,
                    doublezeros=cc.doublezeros, MH_exact=MH_exact, RR_Cochrane=RR_Cochrane,

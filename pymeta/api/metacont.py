@@ -20,7 +20,8 @@ from ..model.intervals import ci
 from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+                      subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 __all__ = ["metacont"]
@@ -56,7 +57,9 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     ``method_mean`` "Luo"/"Wan", ``method_sd`` "Shi"/"Wan"; ``approx_mean_e`` ... to choose
     per study), by R's rules (:mod:`pymeta.effects.approx`).
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metacont", r_only, _LACKING)
+    uargs = user_args(extra, data, "metacont")
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     sm = setchar(sm or DEFAULTS["smcont"], CHOICES["sm_cont"], "sm")
     if sm != "MD":  # R: method.ci <- "z" for SMD and ROM, before checking it
@@ -107,6 +110,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     s_x = {name: (None if v is None else numeric(v, name, labels)) for name, v in summ.items()}
     # R's section (6): the subset of the data, summaries and approximation labels
     idx, excl = select_studies(subset, exclude, k_all, data)
+    uargs = subset_user_args(uargs, idx, k_all, "metacont")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
     s_x, approx = subset_approx(idx, k_all, s_x, approx, "metacont")
     k_all = len(labels)
@@ -130,6 +134,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
         eff = ratio_of_means(*data6, pooledvar=pooledvar)
     # R meta's warnings, in R's order (setmethodpredict's come first)
     model = resolve_model(locals(), warn=w)
+    model, user_fields = with_user_args(model, uargs, k_all, "metacont")
     if eff.na_n.any():
         w.warn("Note, studies with non-positive values for n.e and / or n.c get no weight in "
                "meta-analysis.")
@@ -175,6 +180,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     else:
         pooledvar_out = pooledvar
         method_smd, sd_glass, exact_smd = "", "", math.nan
+    fields.update(user_fields)
     return MetaCont(**fields, n_e=x["n_e"], mean_e=x["mean_e"], sd_e=x["sd_e"], n_c=x["n_c"],
                     mean_c=x["mean_c"], sd_c=x["sd_c"], pooledvar=pooledvar_out,
                     method_smd=method_smd, sd_glass=sd_glass, exact_smd=exact_smd,

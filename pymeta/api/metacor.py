@@ -19,7 +19,8 @@ from ..effects.correlation import cor2z, fisher_z, raw_correlation
 from ..result import MetaCor
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+                      subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 #: metacor's arguments pymeta lacks.
@@ -59,7 +60,9 @@ def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=No
     ``data=``). Correlations outside [-1, 1], non-positive sample sizes and non-numeric
     values raise ValueError (naming the argument, and the study where one is at fault).
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metacor", r_only, _LACKING)
+    uargs = user_args(extra, data, "metacor")
     w = _MetagenWarnFalse(True)
     null_effect = _null_effect(null_effect)
     backtransf = check_logical(DEFAULTS["backtransf"] if backtransf is None else backtransf,
@@ -80,6 +83,7 @@ def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=No
         raise ValueError("No studies to combine in meta-analysis.")
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
     idx, excl = select_studies(subset, exclude, k_all, data)
+    uargs = subset_user_args(uargs, idx, k_all, "metacor")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
     k_all = len(labels)
     with np.errstate(invalid="ignore"):
@@ -110,8 +114,10 @@ def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=No
                f"{x['cor'][i]:g}, n = {x['n'][i]:g}), as in R.")
 
     model = resolve_model(locals(), null_effect=transf_null, warn=w)
+    model, user_fields = with_user_args(model, uargs, k_all, "metacor")
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          backtransf=backtransf, exclude=excl)
     fields["null_effect"] = null_effect
+    fields.update(user_fields)
     return MetaCor(**fields, cor=x["cor"], n=x["n"], warnings=tuple(w.warnings),
                    notes=tuple(w.notes))

@@ -24,13 +24,22 @@ from ._args import (Warn, check_length, check_level, check_logical, column, nume
                     subset_studies)
 from .subgroup import meta_function
 
-__all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON"]
+__all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON", "USER_ARGS",
+           "pop_user_args", "user_args", "subset_user_args", "with_user_args"]
 
 #: R arguments of every meta function that pymeta does not implement yet.
 LACKING_COMMON = frozenset({
-    "cluster", "rho", "weights", "weights_common", "weights_random",
-    "TE_tau", "detail_tau", "seed_predict", "id",
+    "cluster", "rho", "id",
 })
+
+#: User weights, ``TE.tau``, ``seed.predict`` and ``detail.tau``: arguments every meta
+#: function takes and hands on to metagen (see :func:`user_args`).
+USER_ARGS = ("weights", "weights_common", "weights_random", "TE_tau", "seed_predict",
+             "detail_tau")
+
+#: chklength's name of the first data argument of each function (meta ``chklength``).
+_FIRST_ARG = {"metagen": "TE", "metacont": "n.e", "metabin": "event.e", "metamean": "n",
+              "metacor": "cor", "metaprop": "event", "metainc": "event.e", "metarate": "event"}
 
 #: The subgroup arguments (R meta's ``subgroup()``), for the functions that lack them.
 SUBGROUP_ARGS = frozenset({"subgroup", "subgroup_name", "test_subgroup", "prediction_subgroup",
@@ -126,6 +135,125 @@ MODEL_ARGS = ("method_tau", "method_tau_ci", "method_I2", "method_common_ci",
               "random", "control", "tau_preset")
 
 
+def pop_user_args(r_only: dict) -> dict:
+    """Take :data:`USER_ARGS` out of a function's extra keyword arguments."""
+    return {name: r_only.pop(name, None) for name in USER_ARGS}
+
+
+def _weights(v, arg: str):
+    """meta's ``chknumeric(x, min = 0)`` of user weights (length checked later)."""
+    if v is None:
+        return None
+    name = arg.replace("_", ".")
+    if isinstance(v, (str, bytes)):
+        raise ValueError(f"Non-numeric value for argument '{name}'.")
+    try:
+        w = numeric(v, arg)
+    except ValueError:
+        raise ValueError(f"Non-numeric value for argument '{name}'.") from None
+    if np.any(w[~np.isnan(w)] < 0):
+        raise ValueError(f"Argument '{name}' must be larger equal 0.")
+    return w
+
+
+def user_args(extra: dict, data, fun: str, method: str = "Inverse") -> dict:
+    """Check :data:`USER_ARGS` as meta 8.5 does (``metagen.R`` and the other functions'
+    sections (1)-(2)): ``weights`` is the default of ``weights.common`` and
+    ``weights.random``; weights must be numeric and non-negative; user weights for the
+    common effect model need the inverse variance method, those for the random effects
+    model are refused for GLMM / LRP / SSW (R's messages); ``seed.predict`` must be a single
+    number. Returns the checked values (weights not yet recycled, see :func:`with_user_args`).
+    """
+    e = {name: column(value, data, name) if name.startswith("weights") else value
+         for name, value in extra.items()}      # meta's catch() from data
+    wc = _weights(e["weights_common"] if e["weights_common"] is not None else e["weights"],
+                  "weights_common")
+    wr = _weights(e["weights_random"] if e["weights_random"] is not None else e["weights"],
+                  "weights_random")
+    if wc is not None and method != "Inverse":
+        raise ValueError("User-specified weights for the common effect model only implemented "
+                         "for the inverse variance method (method = \"Inverse\").")
+    if wr is not None and method in ("GLMM", "LRP", "SSW"):
+        if fun == "metabin":
+            raise ValueError("User-specified weights for the random effects model not "
+                             "implemented for method = \"GLMM\",  \"LRP\" or  \"SSW\".")
+        if method == "GLMM":
+            raise ValueError("User-specified weights for the random effects model not "
+                             "implemented for generalized linear mixed models "
+                             "(method = \"GLMM\").")
+    for w in (wc, wr):
+        if w is not None and np.isnan(w).any():
+            raise NotImplementedError(f"{fun}(): missing values in user-specified weights "
+                                      "(R then drops those studies in metafor) are not "
+                                      "implemented in pymeta yet.")
+    seed = e["seed_predict"]
+    if seed is not None:
+        sv = np.asarray(seed, dtype=object).ravel()
+        sv = [x for x in sv if not (x is None or (isinstance(x, float) and np.isnan(x)))]
+        if sv and any(isinstance(x, (bool, np.bool_, str)) or
+                      not isinstance(x, (int, float, np.integer, np.floating)) for x in sv):
+            raise ValueError("Non-numeric value for argument 'seed.predict'.")
+        if sv and len(sv) != 1:
+            raise ValueError("Argument 'seed.predict' must be a numeric of length 1.")
+    te_tau = e["TE_tau"]
+    if te_tau is not None:
+        tv = np.asarray(te_tau, dtype=object).ravel()
+        if tv.size != 1 or isinstance(tv[0], (bool, np.bool_, str)) or \
+                not isinstance(tv[0], (int, float, np.integer, np.floating)):
+            raise NotImplementedError(f"{fun}(): 'TE.tau' other than a single number is not "
+                                      "implemented in pymeta.")
+        te_tau = float(tv[0])
+    detail = e["detail_tau"]
+    if isinstance(detail, (list, np.ndarray)):
+        detail = tuple(str(x) for x in detail)
+    return dict(weights_common=wc, weights_random=wr, TE_tau=te_tau, seed_predict=seed,
+                detail_tau="" if detail is None else detail)
+
+
+def subset_user_args(user: dict, idx, k_all: int, fun: str) -> dict:
+    """meta's sections (3) and (6) for the user weights: recycled / length-checked over the
+    ``k_all`` studies given, then restricted to the ``subset`` positions ``idx`` (None:
+    all studies) -- R's ``weights.common <- weights.common[subset]``."""
+    if idx is None:
+        return user
+    out = dict(user)
+    for name in ("weights_common", "weights_random"):
+        w = _recycled(user[name], k_all, name, fun)
+        out[name] = None if w is None else w[np.asarray(idx)]
+    return out
+
+
+def _recycled(w, k_all: int, name: str, fun: str):
+    """User weights recycled to ``k_all`` studies (a single value) or length-checked
+    (meta ``chklength``); None stays None."""
+    if w is None:
+        return None
+    if w.size == 1:
+        return np.full(k_all, w[0])
+    if w.size != k_all:
+        raise ValueError(f"Arguments '{_FIRST_ARG[fun]}' and '{name.replace('_', '.')}' "
+                         "must have the same length.")
+    return w
+
+
+def with_user_args(model: "Model", user: dict, k_all: int, fun: str) -> tuple["Model", dict]:
+    """Recycle / length-check the user weights (meta ``chklength``), put weights and
+    ``TE.tau`` into the model options and return the result fields R stores
+    (``weights.common``, ``weights.random``, ``TE.tau`` (metagen: only with DL),
+    ``detail.tau``, ``seed.predict``)."""
+    out = {name: _recycled(user[name], k_all, name, fun)
+           for name in ("weights_common", "weights_random")}
+    opts = model.opts
+    te_tau = user["TE_tau"]
+    opts = dataclasses.replace(
+        opts, TE_tau=te_tau if te_tau is not None else opts.TE_tau,
+        weights_common=None if out["weights_common"] is None else tuple(out["weights_common"]),
+        weights_random=None if out["weights_random"] is None else tuple(out["weights_random"]))
+    out.update(TE_tau=te_tau if (te_tau is not None and opts.method_tau == "DL") else None,
+               detail_tau=user["detail_tau"], seed_predict=user["seed_predict"])
+    return dataclasses.replace(model, opts=opts), out
+
+
 @dataclasses.dataclass(frozen=True)
 class Model:
     """The resolved model arguments of one call."""
@@ -188,6 +316,14 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
         opts = dataclasses.replace(opts, method_random_ci=("classic",), adhoc_hakn_ci=("",),
                                    method_predict=("V",), adhoc_hakn_pi=("",))
     excl = np.zeros(k_all, dtype=bool) if exclude is None else np.asarray(exclude, bool)
+    if opts.weights_random is not None and \
+            int((~np.isnan(TE) & ~np.isnan(seTE) & ~excl).sum()) > 1 and \
+            any(a != "" for a in opts.adhoc_hakn_ci + opts.adhoc_hakn_pi):
+        # metagen (12): no ad hoc variance correction with user weights (R warns whatever
+        # 'warn' is, after the common effect fit; with k = 1 they are already reset)
+        opts = dataclasses.replace(opts, adhoc_hakn_ci=("",) * len(opts.adhoc_hakn_ci),
+                                   adhoc_hakn_pi=("",) * len(opts.adhoc_hakn_pi),
+                                   usw_adhoc_dropped=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MetaforWarning)
         fit = pool(TE, seTE, excl, opts)
@@ -237,6 +373,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     positions) select the studies analysed and those left out of pooling.
     Returns a :class:`pymeta.result.MetaGen`.
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metagen", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     method_ci = setchar(("z" if df is None else "t") if method_ci is None else method_ci,
@@ -262,8 +399,16 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     if lci.size == 1:
         lci = np.full(k_all, lci[0])
     check_length(arg, k_all, level_ci=lci)
+    uargs = user_args(extra, data, "metagen")
     idx, excl = select_studies(subset, exclude, k_all, data,
                                subset_msg="argument 'subset'")
+    if idx is not None and (uargs["weights_common"] is not None
+                            or uargs["weights_random"] is not None):
+        # R's metagen (section 6) does not subset the user weights (the other functions
+        # do), so its fits index k_all weights with the subset's studies
+        raise NotImplementedError("metagen(): user-specified weights together with 'subset' "
+                                  "(R meta 8.5 leaves the weights unsubset) are not "
+                                  "implemented in pymeta.")
     x, labels, excl, (lci,) = subset_studies(idx, x, labels, excl, lci)
     TE_v, seTE_v = x["TE"], x["seTE"]
     if TE_v.size == 0:
@@ -272,6 +417,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
         raise ValueError("Argument 'seTE' must be larger equal 0.")
     _se_from_ci_pval(TE_v, seTE_v, x, lci)
     model = resolve_model(locals(), null_effect=float(null_effect), warn=w)
+    model, user_fields = with_user_args(model, uargs, TE_v.size, "metagen")
     study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
     fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,
                          backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf,
@@ -281,6 +427,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
         if given is not None:   # R keeps the confidence limits given
             out[~np.isnan(given)] = given[~np.isnan(given)]
     fields.update(lower=lo, upper=up)
+    fields.update(user_fields)
     avail_ci = x["lower"] is not None or x["upper"] is not None
     return MetaGen(**fields, n_e=x["n_e"], n_c=x["n_c"], method_ci=method_ci,
                    level_ci=lci if avail_ci else None,

@@ -27,7 +27,8 @@ from ..result import MetaInc
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies,
                     user_increments)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+                      subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 from .metaprop import METHOD_INCR, _no, check_incr, incr_field
 
@@ -54,6 +55,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     experimental and control groups) and ``studlab`` are vectors or, with ``data``,
     column names.
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metainc", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     sm = setchar(sm or "IRR", SM_INC, "sm")
@@ -70,6 +72,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
         w.warn("Argument 'irscale' only considered for incidence rate differences.")
         irscale = 1.0
     method = setchar(method or ("Inverse" if sm == "IRSD" else "MH"), METHOD_INC, "method")
+    uargs = user_args(extra, data, "metainc", method=method)
     if method == "GLMM":
         raise NotImplementedError("metainc(): method = \"GLMM\" is not implemented in pymeta.")
     if method != "Inverse" and model.opts.method_common_ci == "IVhet":
@@ -125,6 +128,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     idx, excl = select_studies(subset, exclude, k_all, data)
+    uargs = subset_user_args(uargs, idx, k_all, "metainc")
     # R's section (6): the subset of the data and of the (user) increments
     x, labels, excl, (incr_arr, *user_s) = subset_studies(
         idx, x, labels, excl, incr_arr, *(() if user is None else user))
@@ -159,6 +163,8 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
         common_fit = rate.cochran_common(ee, te, ec, tc, TE, exclude=excl)
     _notes(w, labels, ee, ec, te, tc, np.maximum(incr_e_v, incr_c_v), method)
 
+    model, user_fields = with_user_args(model, uargs, k_all, "metainc")
+    user_fields["TE_tau"] = uargs["TE_tau"]   # metainc stores the TE.tau given
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method,
                          backtransf=backtransf, exclude=excl)
     if common_fit is not None:
@@ -174,6 +180,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     else:
         k_MH = math.nan
     fields["method_random"] = "Inverse"
+    fields.update(user_fields)
     return MetaInc(**fields, event_e=ee, time_e=te, event_c=ec, time_c=tc,
                    incr=incr_field(incr_arr), method_incr=method_incr, sparse=sparse,
                    incr_e=incr_e_v, incr_c=incr_c_v, k_MH=k_MH, irscale=irscale,

@@ -22,7 +22,8 @@ from ..model.rmath import rlog
 from ..result import MetaMean
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+                      subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 __all__ = ["metamean"]
@@ -63,7 +64,9 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     ``method_sd`` "Shi"/"Wan"; ``approx_mean`` / ``approx_sd`` to choose per study), by
     R's rules (:mod:`pymeta.effects.approx`).
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metamean", r_only, _LACKING)
+    uargs = user_args(extra, data, "metamean")
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     null_effect = _null_effect(null_effect)
     sm = setchar(sm or DEFAULTS["smmean"], CHOICES["sm_mean"], "sm")
@@ -103,6 +106,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     s_x = {name: (None if v is None else numeric(v, name, labels)) for name, v in summ.items()}
     # R's section (6): the subset of the data, summaries and approximation labels
     idx, excl = select_studies(subset, exclude, k_all, data)
+    uargs = subset_user_args(uargs, idx, k_all, "metamean")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
     s_x, approx = subset_approx(idx, k_all, s_x, approx, "metamean")
     k_all = len(labels)
@@ -116,6 +120,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     with np.errstate(all="ignore"):
         transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
     model = resolve_model(locals(), null_effect=transf_null, warn=w)
+    model, user_fields = with_user_args(model, uargs, k_all, "metamean")
     if eff.na_n.any():
         w.warn("Studies with non-positive sample size get no weight in meta-analysis.")
     if sm == "MLN" and eff.na_mean.any():
@@ -150,6 +155,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     if math.isnan(null_effect):  # R: res$statistic <- NA; res$pval <- NA (length 1)
         fields["statistic"] = np.full(1, math.nan)
         fields["pval"] = np.full(1, math.nan)
+    fields.update(user_fields)
     return MetaMean(**fields, n=x["n"], mean=x["mean"], sd=x["sd"], method_ci=method_ci,
                     method_mean=method_mean if approx["approx_mean"] is not None else "",
                     method_sd=method_sd if approx["approx_sd"] is not None else "",

@@ -24,7 +24,8 @@ from ..model.intervals import ci
 from ..result import MetaProp
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+                      subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 __all__ = ["metaprop"]
@@ -111,9 +112,13 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
     is the GLMM, which pymeta does not implement (NotImplementedError).
     ``null_effect`` is a proportion (default NA: no test of the study results).
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metaprop", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     sm = setchar(sm or "PLOGIT", SM_PROP, "sm")
+    uargs = user_args(extra, data, "metaprop", method=(
+        setchar(method, ("Inverse", "GLMM"), "method") if method is not None
+        else "GLMM" if sm == "PLOGIT" else "Inverse"))
     if method is None:
         if sm == "PLOGIT":
             raise NotImplementedError(
@@ -155,6 +160,7 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
         raise ValueError("No studies to combine in meta-analysis.")
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
     idx, excl = select_studies(subset, exclude, k_all, data)
+    uargs = subset_user_args(uargs, idx, k_all, "metaprop")
     x, labels, excl, (incr_arr,) = subset_studies(idx, x, labels, excl, incr_arr)
     k_all = len(labels)
     ev, nn = x["event"], x["n"]
@@ -189,6 +195,7 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, method_random_ci=tuple("classic" if m == "HK" else m
                                                for m in model.opts.method_random_ci)))
+    model, user_fields = with_user_args(model, uargs, k_all, "metaprop")
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method="Inverse",
                          backtransf=backtransf, exclude=excl)
     if method_ci == "CP":
@@ -199,6 +206,7 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
         fields["pval"] = np.full(k_all, np.nan)
     fields.update(lower=np.asarray(lower, float), upper=np.asarray(upper, float),
                   null_effect=null_effect)
+    fields.update(user_fields)
     return MetaProp(**fields, event=ev, n=nn, incr=incr_field(incr_arr),
                     method_incr=method_incr, sparse=sparse, method_ci=method_ci,
                     incr_event=incr_event, pscale=pscale,

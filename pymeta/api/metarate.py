@@ -24,7 +24,8 @@ from ..model.intervals import ci
 from ..result import MetaRate
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies)
-from .metagen import LACKING_COMMON, fit_generic, resolve_model
+from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+                      subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 from .metaprop import (METHOD_INCR, UNTRANSFORMED, _no, check_counts, check_incr, incr_field,
                        is_wholenumber)
@@ -59,10 +60,12 @@ def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None,
     ``event``, ``time`` (person-time), ``studlab`` and the optional ``n`` are vectors or,
     with ``data``, column names. ``null_effect`` is a rate (default NA: no test).
     """
+    extra = pop_user_args(r_only)
     reject_unsupported("metarate", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     sm = setchar(sm or "IRLN", SM_RATE, "sm")
     method = setchar(method or "Inverse", ("Inverse", "GLMM"), "method")
+    uargs = user_args(extra, data, "metarate", method=method)
     if method == "GLMM":
         raise NotImplementedError("metarate(): method = \"GLMM\" is not implemented in pymeta; "
                                   "use method=\"Inverse\" (R's default).")
@@ -99,6 +102,7 @@ def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None,
     if n_raw is not None:
         x["n"] = numeric(n_raw, "n", labels)
     idx, excl = select_studies(subset, exclude, k_all, data)
+    uargs = subset_user_args(uargs, idx, k_all, "metarate")
     x, labels, excl, (incr_arr,) = subset_studies(idx, x, labels, excl, incr_arr)
     k_all = len(labels)
     ev, tm = x["event"], x["time"]
@@ -134,10 +138,12 @@ def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None,
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, method_random_ci=tuple("classic" if m == "HK" else m
                                                for m in model.opts.method_random_ci)))
+    model, user_fields = with_user_args(model, uargs, k_all, "metarate")
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method="Inverse",
                          backtransf=backtransf, exclude=excl)
     fields.update(lower=np.asarray(lower, float), upper=np.asarray(upper, float),
                   null_effect=null_effect)
+    fields.update(user_fields)
     return MetaRate(**fields, event=ev, time=tm, n=x.get("n"), incr=incr_field(incr_arr),
                     method_incr=method_incr, sparse=sparse, method_ci=method_ci,
                     incr_event=incr_event, irscale=irscale, irunit=irunit,

@@ -383,6 +383,10 @@ def meta_function(fun):
                     res = res.replace(warnings=(w,) + tuple(res.warnings))
             return res
         sg_raw = column(subgroup, call.get("data"), "subgroup")
+        if any(kwargs.get(n) is not None for n in
+               ("weights", "weights_common", "weights_random", "TE_tau")):
+            raise NotImplementedError(f"{name}(): user-specified weights or 'TE.tau' with "
+                                      "'subgroup' are not implemented in pymeta yet.")
         if kwargs.get("tau_preset") is not None:   # R: tau.common set to TRUE, with a warning
             raise NotImplementedError(f"{name}(): 'tau.preset' with 'subgroup' (R then sets "
                                       "tau.common = TRUE) is not implemented in pymeta yet.")

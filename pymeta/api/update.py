@@ -169,6 +169,10 @@ def update(res, **changes):
     f = getattr(pymeta, fun)
     accepted = inspect.signature(f).parameters
     opts = {k: v for k, v in opts.items() if k in accepted}
+    # R: weights.common / weights.random / seed.predict / TE.tau / detail.tau = object$...
+    for name in ("weights_common", "weights_random", "seed_predict", "TE_tau"):
+        if getattr(res, name, None) is not None:
+            opts[name] = getattr(res, name)
     opts.update(changes)
     if pre_warnings:
         import warnings

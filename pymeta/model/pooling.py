@@ -13,12 +13,14 @@ Everything here is a pure function of numpy arrays and a :class:`ModelOptions`.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import genq
 from . import tau2 as tau2_mod
+from . import usw
 from .heterogeneity import Interval, calc_H, calc_Rb, isquared, pval_Q
 from .intervals import ci
 from .rmath import r_sum, rpow, rsum, weighted_mean
@@ -45,6 +47,11 @@ class ModelOptions:
     null_effect: float = 0.0
     TE_tau: float | None = None
     tau_preset: float | None = None
+    #: user-specified weights (meta's ``weights.common`` / ``weights.random``), all studies
+    weights_common: tuple | None = None
+    weights_random: tuple | None = None
+    #: the user gave ad hoc corrections with ``weights.random``: meta warns and drops them
+    usw_adhoc_dropped: bool = False
     control: dict = field(default_factory=dict)
 
 
@@ -230,6 +237,8 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         adhoc_pi = ("",)
 
     hc = hetcalc(TE[~exclude], seTE[~exclude], opts)
+    tau2_fit = hc["tau2"]   # the estimate before tau.preset (user weights' metafor fit)
+    given = (method_random_ci, method_predict, adhoc_ci, adhoc_pi)  # before any recycling
     if opts.tau_preset is None:
         tau2_calc = 0.0 if math.isnan(hc["tau2"]) else hc["tau2"]
     else:  # R estimates (and warns) as usual, then overwrites with the preset value
@@ -371,7 +380,38 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         seTE_hakn_pi=seTE_hakn, seTE_hakn_adhoc_pi=np.array(seTE_hakn_adhoc_pi),
         Rb=Rb.TE, lower_Rb=Rb.lower, upper_Rb=Rb.upper, tau2_calc=tau2_calc,
     )
+    if opts.weights_common is not None or opts.weights_random is not None:
+        _user_weights(res, TE, seTE, usable, opts, k, tau2_fit, given)
     return _finish_predict(res)
+
+
+def _user_weights(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_fit: float,
+                  given: tuple) -> None:
+    """Replace the common / random effects fields by the fits with user-specified weights
+    (meta ``metagen`` (12), ``usw.common`` / ``usw.random``; see :mod:`pymeta.model.usw`)."""
+    vi = seTE[usable] ** 2
+    if opts.weights_common is not None:   # rma.uni(method = "FE"): only its variance check
+        usw.variance_ratio_warning(vi)
+        res.update(usw.common_usw(TE, seTE, usable, opts.weights_common, opts))
+    if opts.weights_random is not None:
+        if opts.usw_adhoc_dropped:
+            warnings.warn("Ad hoc variance correction not implemented for user-specified "
+                          "weights.", tau2_mod.MetaforWarning, stacklevel=2)
+        if np.isinf(vi).any():
+            raise NotImplementedError(
+                "User-specified weights for the random effects model with a study of infinite "
+                "standard error (metafor then estimates tau2 with that study, and meta's "
+                "hetcalc without it) are not implemented in pymeta.")
+        # one rma.uni fit per CI method, each estimating tau2 (and warning) anew; hetcalc's
+        # TE.tau and tau.preset do not reach them
+        for _ in given[0]:
+            if k > 1:
+                tau2_fit = _estimate_tau2(TE[usable], vi, opts.method_tau, opts.control).tau2
+        # R keeps the unrecycled CI / PI methods and ad hoc settings (no KR fallback)
+        mr, mp, adhoc_ci, adhoc_pi = (tuple(g) for g in given)
+        res.update(usw.random_usw(TE, seTE, usable, opts.weights_random, tau2_fit, k, opts,
+                                  mr, mp, res["Q"], res["df_Q"]))
+        res.update(adhoc_hakn_ci=adhoc_ci, adhoc_hakn_pi=adhoc_pi)
 
 
 def _dl_classic(TE, seTE) -> tuple[float, float]:

@@ -63,7 +63,7 @@ def draw_cases(fun: str, n: int, seed: int, max_k: int = 30, summaries: bool = T
     @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(cases(fun, max_k=max_k, with_subgroups=True, summaries=summaries,
-                 with_selection=with_selection))
+                 with_selection=with_selection, user_args=True))
     def collect(case):
         if len(out) < n:
             out.append(case)

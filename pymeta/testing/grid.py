@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-__all__ = ["GRID", "MODEL_GRID", "APPROX_GRID", "SELECTION", "METAGEN_INPUTS", "cells"]
+__all__ = ["GRID", "MODEL_GRID", "APPROX_GRID", "SELECTION", "METAGEN_INPUTS", "USER_GRID",
+           "cells"]
 
 #: Model options shared by every function (metagen's tail).
 MODEL_GRID = MappingProxyType({
@@ -28,6 +29,18 @@ MODEL_GRID = MappingProxyType({
     "level_predict": (0.95, 0.8),
     "level_hetstat": (0.95, 0.9),
     "tau_preset": (None, 0.5),
+})
+
+#: User weights, TE.tau, seed.predict and detail.tau (every function; metagen's arguments).
+#: Drawn by the strategies on top of the grid (one in three cases gets weights); kept out
+#: of :data:`GRID` so that the stored fixture corpus, drawn before them, still covers every
+#: cell of it. ``weights``: which argument gets positive random weights ("single": one
+#: value that R recycles).
+USER_GRID = MappingProxyType({
+    "weights": (None,) * 8 + ("weights", "weights_common", "weights_random", "single"),
+    "TE_tau": (None, None, 0.0, 0.2),
+    "seed_predict": (None, 7),
+    "detail_tau": (None, "study"),
 })
 
 GRID = MappingProxyType({

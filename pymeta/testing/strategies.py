@@ -35,7 +35,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from .grid import APPROX_GRID, GRID, METAGEN_INPUTS, SELECTION
+from .grid import APPROX_GRID, GRID, METAGEN_INPUTS, SELECTION, USER_GRID
 
 __all__ = ["cont_data", "bin_data", "gen_data", "mean_data", "cor_data", "prop_data",
            "rate_data", "inc_data", "options", "cases", "subgroups", "selection",
@@ -389,8 +389,37 @@ def subgroups(draw, k: int) -> list | None:
     return draw(st.lists(st.sampled_from(labels), min_size=k, max_size=k))
 
 
+def _with_user_args(case, always: bool = False):
+    """Add :data:`pymeta.testing.grid.USER_GRID` draws: user weights (log-uniform between
+    0.05 and 20, one per study, or a single value), TE.tau, seed.predict, detail.tau."""
+    data, opts = case
+    k = len(data["studlab"])
+    weights = st.lists(st.floats(-1.3, 1.3).map(lambda x: float(10.0 ** x)),
+                       min_size=k, max_size=k)
+
+    def attach(d):
+        kind, w, te_tau, seed, detail = d
+        o = dict(opts)
+        if kind == "single":
+            o["weights"] = w[0]
+        elif kind is not None:
+            o[kind] = [float(x) for x in w]   # a list: JSON-serialisable in reports
+        for name, v in (("TE_tau", te_tau), ("seed_predict", seed), ("detail_tau", detail)):
+            if v is not None:
+                o[name] = v
+        return (data, o)
+
+    kinds = tuple(v for v in USER_GRID["weights"] if v is not None or not always)
+    return st.tuples(st.sampled_from(kinds), weights,
+                     *(st.sampled_from(USER_GRID[n]) for n in
+                       ("TE_tau", "seed_predict", "detail_tau"))).map(attach)
+
+
 def _with_subgroups(case):
     data, opts = case
+    if any(opts.get(n) is not None for n in
+           ("weights", "weights_common", "weights_random", "TE_tau")):
+        return st.just(case)   # not implemented together with subgroups
     if opts.get("tau_preset") is not None \
             or isinstance(opts.get("method_random_ci"), (list, tuple)) \
             or isinstance(opts.get("method_predict"), (list, tuple)):
@@ -402,7 +431,8 @@ def _with_subgroups(case):
 
 
 def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = False,
-          summaries: bool = False, with_selection: bool = False,
+          summaries: bool = False, with_selection: bool = False, user_args: bool = False,
+          user_weights: bool = False,
           **fixed) -> st.SearchStrategy[tuple]:
     """``(data, options)`` pairs for ``fun``: call ``getattr(pymeta, fun)(**data, **options)``.
 
@@ -413,6 +443,11 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
     masks (:func:`selection`) and, for metagen, the other inputs R derives estimates and
     standard errors from (:func:`gen_inputs`: confidence limits, p-values, ``df`` with
     ``method_ci``, ``n_e``/``n_c``).
+
+    With ``user_args`` (the parity campaigns) the arguments of
+    :data:`pymeta.testing.grid.USER_GRID` are drawn too (user weights in one case in
+    three); with ``user_weights`` every case gets user-specified weights. Without either,
+    cases have none (the property tests rely on inverse variance weights).
 
     ``fixed`` options (e.g. ``sm="ROM"``) replace the grid's draw for that option. For
     metacont the data depend on ``sm``: the ratio of means gets positive means
@@ -443,6 +478,12 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
             out = out.flatmap(lambda c: gen_inputs(c[0]).map(lambda d: (d[0], {**c[1], **d[1]})))
         out = out.flatmap(lambda c: selection(len(c[0]["studlab"])).map(
             lambda sel: ({**c[0], **_selectable(c[0], sel)}, c[1])))
+    if user_args or user_weights:
+        out = out.flatmap(lambda c: _with_user_args(c, user_weights))
+        if fun == "metagen":   # subset with user weights: refused (R leaves them unsubset)
+            out = out.map(lambda c: ({k: v for k, v in c[0].items() if k != "subset"}, c[1])
+                          if any(c[1].get(n) is not None for n in
+                                 ("weights", "weights_common", "weights_random")) else c)
     if with_subgroups and fun in _SUBGROUP_FUNS:
         return out.flatmap(_with_subgroups)
     return out
