@@ -885,6 +885,20 @@ def _tau2_pm(yi, vi, allvipos, con, k):
     return _fit(yc, vi, k, allvipos, tau2, _se_pm_eb(vi, tau2, k))
 
 
+def fisher_step(tau2: float, adj: float, con: dict) -> float:
+    """One Fisher scoring update of rma.uni: ``adj * stepadj`` (0 if NA), halved while
+    ``tau2 + adj < tau2.min``."""
+    adj = float(adj) * float(con["stepadj"])
+    if math.isnan(adj):
+        adj = 0.0
+    while tau2 + adj < float(con["tau2_min"]):
+        if adj == 0.0:
+            raise MetaforError("Step halving cannot reach tau2.min "
+                               "(starting value below tau2.min).")
+        adj = adj / 2
+    return tau2 + adj
+
+
 def _tau2_fisher(yi, vi, allvipos, con, k, method):
     """ML and EB: Fisher scoring from the (untruncated) HE value as rma.uni does."""
     yc = _r_center(yi)
@@ -909,15 +923,7 @@ def _tau2_fisher(yi, vi, allvipos, con, k, method):
             adj = (_quad(yc, PP) - _rsum(wi)) / _rsum(wi * wi)
         else:  # EB
             adj = (_quad(yc, P) * k / (k - 1) - k) / _rsum(wi)
-        adj = adj * float(con["stepadj"])
-        if math.isnan(adj):
-            adj = 0.0
-        while tau2 + adj < tau2_min:
-            if adj == 0.0:
-                raise MetaforError("Step halving cannot reach tau2.min "
-                                   "(starting value below tau2.min).")
-            adj = adj / 2
-        tau2 = tau2 + adj
+        tau2 = fisher_step(tau2, adj, con)
         change = abs(old2 - tau2)
         if it > con["maxiter"]:
             conv = False
