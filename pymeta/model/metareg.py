@@ -384,3 +384,80 @@ def tau2_ci_genq_mods(yi, vi, X, weights, level: float = 0.95,
     else:
         vt = math.nan
     return _ci_result(lb, ub, lbs, ubs, vt, con)
+
+
+def hetcalc_subgroup(TE, seTE, subgroup, method_tau: str, method_tau_ci: str,
+                     method_I2: str, level: float, control=None) -> dict:
+    """The residual heterogeneity of R meta's ``hetcalc(..., subgroup = subgroup)``
+    (R/hetcalc.R, ``tau.common``): ``rma.uni`` with the subgroup as moderator (intercept
+    only for a single subgroup; the common effect model ``method = "FE"`` when there are
+    too few studies for tau2), its Q-profile or generalised Q CI (none if fewer than three
+    studies or with the FE fallback), ``Q.resid`` = ``QE`` on ``k - p`` degrees of
+    freedom, and ``H.resid``/``I2.resid`` from ``Q.resid`` (``method.I2 = "Q"``) or from
+    metafor's ``H2``/``I2``; with a tau2 CI their bounds are those of the CI whatever
+    ``method.I2`` is. Studies with a missing or infinite ``TE``/``seTE`` are left
+    out first. Returns the ``*_resid`` fields (pymeta's names)."""
+    from .heterogeneity import calc_H, isquared, pval_Q
+    from . import genq
+    TE = np.asarray(TE, dtype=float)
+    seTE = np.asarray(seTE, dtype=float)
+    sg = list(subgroup)
+    keep = ~np.isinf(TE) & ~np.isinf(seTE) & ~(np.isnan(TE) | np.isnan(seTE))
+    TE, seTE = TE[keep], seTE[keep]
+    sg = [v for v, ok in zip(sg, keep) if ok]
+    k = TE.size
+    df_Q = float(k - 1) if k >= 2 else 0.0    # the overall df.Q of the same hetcalc call
+    vi = seTE ** 2
+    use_fe = False
+    if len(set(sg)) == 1:
+        X = np.ones((k, 1))
+        fit = t2.estimate_tau2(TE, vi, method_tau, control=control or None)
+        tau2, QE, H2, I2, p = fit.tau2, fit.QE, fit.H2, fit.I2, 1
+    else:
+        X = design_matrix(sg)
+        try:
+            fit = rma_mods(TE, vi, X, method_tau, control or None)
+        except MetaforError as exc:
+            if "Number of parameters to be estimated is larger" not in str(exc):
+                raise
+            use_fe = True
+            fit = rma_mods(TE, vi, X, "FE", control or None)
+        tau2, QE, H2, I2, p = fit.tau2, fit.QE, fit.H2, fit.I2, fit.p
+    df_resid = float(k - p)
+    if method_I2 == "Q":
+        H, I2i = calc_H(QE, df_resid, level), isquared(QE, df_resid, level)
+        H = [H.TE, H.lower, H.upper]
+        I2v = [I2i.TE, I2i.lower, I2i.upper]
+    else:
+        H = [math.sqrt(H2), math.nan, math.nan]
+        I2v = [I2 / 100, math.nan, math.nan]
+    if df_Q < 2 or use_fe:
+        method_tau_ci = ""
+    ci1 = None
+    if method_tau_ci in ("BJ", "J"):
+        w = 1 / vi if method_tau_ci == "BJ" else 1 / seTE
+        if p == 1:
+            ci1 = genq.tau2_ci_genq(TE, vi, w, level=level, control=control or None)
+        else:
+            ci1 = tau2_ci_genq_mods(TE, vi, X, w, level=level, control=control or None)
+    elif method_tau_ci == "QP":
+        if p == 1:
+            ci1 = t2.tau2_ci_qprofile(TE, vi, tau2, level=level, control=control or None)
+        else:
+            ci1 = tau2_ci_qp_mods(TE, vi, X, fit, level=level, control=control or None)
+    elif method_tau_ci != "":
+        raise NotImplementedError(f"method.tau.ci = '{method_tau_ci}' is not implemented yet")
+    nan = math.nan
+    out = dict(tau2_resid=tau2, lower_tau2_resid=nan, upper_tau2_resid=nan,
+               tau_resid=math.sqrt(tau2), lower_tau_resid=nan, upper_tau_resid=nan,
+               Q_resid=QE, df_Q_resid=df_resid, pval_Q_resid=pval_Q(QE, df_resid))
+    if ci1 is not None:
+        out.update(lower_tau2_resid=ci1.lower_tau2, upper_tau2_resid=ci1.upper_tau2,
+                   lower_tau_resid=ci1.lower_tau, upper_tau_resid=ci1.upper_tau)
+        # R sets these bounds whatever method.I2 is (unlike hetcalc's overall H and I2)
+        H[1:] = [math.sqrt(ci1.lower_H2), math.sqrt(ci1.upper_H2)]
+        I2v[1:] = [ci1.lower_I2 / 100, ci1.upper_I2 / 100]
+    out.update(H_resid=H[0], lower_H_resid=H[1], upper_H_resid=H[2],
+               I2_resid=I2v[0], lower_I2_resid=I2v[1], upper_I2_resid=I2v[2],
+               method_tau_ci=method_tau_ci)
+    return out

@@ -389,16 +389,24 @@ def subgroups(draw, k: int) -> list | None:
 
 
 def _with_subgroups(case):
+    """Add a ``subgroup`` column to about two data sets in three; with subgroups, about one
+    case in three asks for a common tau2 (``tau_common = True``; ``tau_preset`` makes R use
+    one as well)."""
     data, opts = case
-    if opts.get("tau_preset") is not None or opts.get("incr_e") is not None \
-            or isinstance(opts.get("incr"), (list, tuple)) \
+    if opts.get("incr_e") is not None or isinstance(opts.get("incr"), (list, tuple)) \
             or isinstance(opts.get("method_random_ci"), (list, tuple)) \
             or isinstance(opts.get("method_predict"), (list, tuple)):
-        # not implemented together with subgroups (tau.preset makes R use tau.common;
-        # per-study increments; several CI / PI methods at once): drawn without subgroups
+        # not implemented together with subgroups (per-study increments; several CI / PI
+        # methods at once): drawn without subgroups
         return st.just(case)
     k = len(data["studlab"])
-    return subgroups(k).map(lambda sg: (data if sg is None else {**data, "subgroup": sg}, opts))
+
+    def attach(draw):
+        sg, tc = draw
+        if sg is None:
+            return data, opts
+        return {**data, "subgroup": sg}, (opts if tc is None else {**opts, "tau_common": tc})
+    return st.tuples(subgroups(k), st.sampled_from([None, None, True, False])).map(attach)
 
 
 def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = False,

@@ -1,0 +1,74 @@
+"""A common between-study variance across subgroups (R meta's ``tau.common = TRUE``) and
+subgroups with a given ``tau.preset``.
+
+R meta 8.5 (``R/metagen.R`` argument checks and ``if (by)`` block, ``R/hetcalc.R``,
+``addHet`` in ``R/meta-aux.R``):
+
+* ``tau.preset`` with ``subgroup`` sets ``tau.common = TRUE`` (with a warning) and every
+  subgroup is re-run with that ``tau.preset``; the residual heterogeneity fields stay NA;
+* ``tau.common = TRUE`` (without ``tau.preset``) estimates tau2 of the model with the
+  subgroup as moderator (:func:`pymeta.model.metareg.hetcalc_subgroup`) and re-runs every
+  subgroup with ``tau.preset = tau.resid``; the residual fields, ``Q.w.random`` (=
+  ``Q.resid``) and its df and p-value are added, and with a tau2 CI method (QP, BJ, J)
+  missing subgroup tau2 bounds are the residual bounds;
+* metabin's default ``method`` is "Inverse" when ``tau.common = TRUE``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..model.metareg import hetcalc_subgroup
+
+__all__ = ["PRESET_WARNING", "resolve", "residual_fields", "fill_within"]
+
+PRESET_WARNING = "Argument 'tau.common' set to TRUE as argument tau.preset is not NULL."
+
+#: The method.tau.ci meta's functions give hetcalc for the common tau2 (metacont,
+#: metamean and metacor: none; metagen and metabin: their own).
+_OWN_CI = ("metagen", "metabin")
+
+
+def resolve(name: str, kwargs: dict, tau_common: bool) -> tuple[bool, list]:
+    """``tau.common`` after R's argument checks with ``subgroup`` given, and the warnings
+    of those checks; sets metabin's default method for ``tau.common = TRUE``."""
+    warns = []
+    if kwargs.get("tau_preset") is not None and not tau_common:
+        if kwargs.get("warn", True) is not False:
+            warns.append(PRESET_WARNING)
+        tau_common = True
+    return tau_common, warns
+
+
+def residual_fields(name: str, res, subgroup) -> dict:
+    """meta's ``hcc``: the residual heterogeneity of the analysis ``res`` with the
+    ``subgroup`` of each study (``TE``/``seTE`` as pooled)."""
+    if res.k == 0:   # R: metagen's k = 0 branch leaves hcc undefined
+        raise ValueError("object 'hcc' not found")
+    method_tau_ci = res.method_tau_ci if name in _OWN_CI else ""
+    control = res.call[1].get("control") if res.call else None
+    return hetcalc_subgroup(res.TE, res.seTE, subgroup, res.method_tau, method_tau_ci,
+                            res.method_I2, res.level_hetstat, control)
+
+
+def fill_within(out: dict, hcc: dict, method_tau_ci: str) -> None:
+    """``addHet``: residual fields, ``Q.w.random`` and the subgroup tau2 bounds."""
+    out.update({k: v for k, v in hcc.items() if k != "method_tau_ci"})
+    out.update(Q_w_random=hcc["Q_resid"], df_Q_w_random=hcc["df_Q_resid"],
+               pval_Q_w_random=hcc["pval_Q_resid"])
+    if method_tau_ci in ("BJ", "J", "QP"):
+        for b in ("lower", "upper"):
+            a = np.array(out[f"{b}_tau2_w"], dtype=float)
+            a[np.isnan(a)] = hcc[f"{b}_tau2_resid"]
+            out[f"{b}_tau2_w"] = a
+
+
+def tau_preset_option(tau_common: bool, tau_preset, hcc: dict | None):
+    """The ``tau.preset`` every subgroup is re-run with (None: each its own tau2)."""
+    if tau_preset is not None:
+        return tau_preset
+    if tau_common and hcc is not None:
+        t = hcc["tau_resid"]
+        return None if t is None or (isinstance(t, float) and math.isnan(t)) else t
+    return None
