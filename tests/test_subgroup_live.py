@@ -166,6 +166,17 @@ def test_dataset_tau_common(r_meta, datasets, name, method_tau, extra):
 
 
 @pytest.mark.parametrize("name", _DS)
+@pytest.mark.parametrize("extra", [
+    {"method_random_ci": ("classic", "HK", "KR"), "method_predict": ("V", "HTS")},
+    {"method_random_ci": ("HK", "classic"), "adhoc_hakn_ci": ("se",)},
+    {"method_predict": ("HTS", "KR", "S"), "adhoc_hakn_pi": ("ci",)},
+    {"method_random_ci": ("classic", "HK"), "tau_common": True, "method_tau": "PM"}])
+def test_dataset_several_methods(r_meta, datasets, name, extra):
+    fun, args = datasets[name]
+    check(r_meta, fun, {**args, **extra}, label=f"{name} several methods {extra}")
+
+
+@pytest.mark.parametrize("name", _DS)
 @pytest.mark.parametrize("post", ["metainf", "metacum"])
 @pytest.mark.parametrize("pooled", ["common", "random"])
 def test_dataset_inf_cum(r_meta, datasets, name, post, pooled):

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..model.heterogeneity import pval_Q
 from ..model.rmath import rsum, weighted_mean
-from . import subgroup_tau
+from . import subgroup_multi, subgroup_tau
 from ._args import column
 
 __all__ = ["meta_function", "DATA_ARGS", "sub_call", "subgroup_fields"]
@@ -180,13 +180,9 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
     preset = subgroup_tau.tau_preset_option(tau_common, tau_preset, hcc)
     if preset is not None:
         opts["tau_preset"] = preset
-    if len(res.method_random_ci) > 1 or len(res.method_predict) > 1:
-        raise NotImplementedError("Subgroup analyses with several random effects or "
-                                  "prediction interval methods are not implemented in "
-                                  "pymeta yet.")
     sg = np.empty(len(subgroup), dtype=object)
     sg[:] = subgroup
-    rows, warns = [], []
+    rows, warns, subs = [], [], []
     w_common = np.asarray(res.w_common, dtype=float)
     w_random = np.asarray(res.w_random, dtype=float)
     for lev in levels:
@@ -195,6 +191,7 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
             raise ValueError(f"No data available for subgroup = {lev}")
         m = sub_call(fun, res, sel, opts)
         warns.extend(m.warnings)
+        subs.append(m)
         row = dict(
             k_w=m.k, k_study_w=m.k_study, k_all_w=m.k_all, k_TE_w=m.k_TE,
             TE_common_w=m.TE_common, seTE_common_w=m.seTE_common,
@@ -232,14 +229,23 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
     Q_w_common = rsum(Q_w[has_q]) if has_q.any() else 0.0
     df_Q_w = float(np.sum((k_w - 1)[has_q]))
     Q_b_common = _q_dl(out["TE_common_w"], out["seTE_common_w"], warns)
-    Q_b_random = _q_dl(out["TE_random_w"], out["seTE_random_w"], warns)
+    n_pi = len(opts["method_predict"])
+    if len(res.method_random_ci) > 1 or n_pi > 1:   # matrices: one column per method
+        out.update(subgroup_multi.matrix_fields(subs, len(res.method_random_ci), n_pi))
     df_Q_b = 0.0 if res.k == 0 else float(res.k - 1 - np.sum((k_w - 1)[has_q]))
+    if subgroup_multi.is_multi(out):
+        qb = subgroup_multi.q_b_random(out["TE_random_w"], out["lower_random_w"],
+                                       out["upper_random_w"], df_Q_b,
+                                       _q_dl, warns)
+    else:
+        Q_b_random = _q_dl(out["TE_random_w"], out["seTE_random_w"], warns)
+        qb = dict(Q_b_random=Q_b_random, df_Q_b_random=df_Q_b,
+                  pval_Q_b_random=pval_Q(Q_b_random, df_Q_b))
     out.update(
         Q_w_common=Q_w_common, Q_w_random=NA, df_Q_w_random=NA, df_Q_w=df_Q_w,
         pval_Q_w_common=pval_Q(Q_w_common, df_Q_w), pval_Q_w_random=NA,
-        Q_b_common=Q_b_common, Q_b_random=Q_b_random, df_Q_b=df_Q_b, df_Q_b_common=df_Q_b,
-        df_Q_b_random=df_Q_b, pval_Q_b_common=pval_Q(Q_b_common, df_Q_b),
-        pval_Q_b_random=pval_Q(Q_b_random, df_Q_b),
+        Q_b_common=Q_b_common, df_Q_b=df_Q_b, df_Q_b_common=df_Q_b,
+        pval_Q_b_common=pval_Q(Q_b_common, df_Q_b), **qb,
         subgroup_levels=tuple(levels),
     )
     for name in ("tau2_resid", "lower_tau2_resid", "upper_tau2_resid", "tau_resid",

@@ -191,6 +191,8 @@ def _recycle(values: tuple, methods: tuple, which: str, name: str) -> tuple[tupl
         return methods, tuple(next(it) if m == which else "" for m in methods)
     if len(methods) == 1 and methods[0] == which:
         return (which,) * len(values), tuple(values)
+    if len(values) == len(methods):   # kept as given (e.g. a subgroup's re-run)
+        return methods, tuple(values)
     raise ValueError(f"Argument '{name}' must be of same length as 'method.{which}' "
                      "or number of meta-analyses with Hartung-Knapp method")
 

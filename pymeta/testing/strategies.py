@@ -393,11 +393,8 @@ def _with_subgroups(case):
     case in three asks for a common tau2 (``tau_common = True``; ``tau_preset`` makes R use
     one as well)."""
     data, opts = case
-    if opts.get("incr_e") is not None or isinstance(opts.get("incr"), (list, tuple)) \
-            or isinstance(opts.get("method_random_ci"), (list, tuple)) \
-            or isinstance(opts.get("method_predict"), (list, tuple)):
-        # not implemented together with subgroups (per-study increments; several CI / PI
-        # methods at once): drawn without subgroups
+    if opts.get("incr_e") is not None or isinstance(opts.get("incr"), (list, tuple)):
+        # per-study increments are not implemented together with subgroups: drawn without
         return st.just(case)
     k = len(data["studlab"])
 
