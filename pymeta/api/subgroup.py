@@ -174,15 +174,16 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
     common tau of ``tau.common``, see :mod:`.subgroup_tau`) and the warnings the subgroup
     meta-analyses give."""
     opts = _subgroup_options(fun, res)
+    rows, warns, subs = [], [], []
     hcc = None
-    if tau_common and tau_preset is None:
-        hcc = subgroup_tau.residual_fields(fun, res, subgroup)
+    if tau_common:   # R computes it with tau.preset as well (unused then)
+        hcc, hcc_warns = subgroup_tau.residual_fields(fun, res, subgroup)
+        warns.extend(hcc_warns)
     preset = subgroup_tau.tau_preset_option(tau_common, tau_preset, hcc)
     if preset is not None:
         opts["tau_preset"] = preset
     sg = np.empty(len(subgroup), dtype=object)
     sg[:] = subgroup
-    rows, warns, subs = [], [], []
     w_common = np.asarray(res.w_common, dtype=float)
     w_random = np.asarray(res.w_random, dtype=float)
     for lev in levels:
@@ -253,7 +254,7 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
                  "H_resid", "lower_H_resid", "upper_H_resid", "I2_resid", "lower_I2_resid",
                  "upper_I2_resid"):
         out[name] = NA
-    if hcc is not None:
+    if hcc is not None and tau_preset is None:
         subgroup_tau.fill_within(out, hcc, res.method_tau_ci)
     return out, warns
 

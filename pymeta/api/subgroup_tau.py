@@ -19,7 +19,11 @@ import math
 
 import numpy as np
 
+import warnings
+
 from ..model.metareg import hetcalc_subgroup
+from ..model.pooling import ModelOptions, hetcalc
+from ..model.tau2 import MetaforWarning
 
 __all__ = ["PRESET_WARNING", "resolve", "residual_fields", "fill_within"]
 
@@ -41,15 +45,27 @@ def resolve(name: str, kwargs: dict, tau_common: bool) -> tuple[bool, list]:
     return tau_common, warns
 
 
-def residual_fields(name: str, res, subgroup) -> dict:
+def residual_fields(name: str, res, subgroup) -> tuple[dict, list]:
     """meta's ``hcc``: the residual heterogeneity of the analysis ``res`` with the
-    ``subgroup`` of each study (``TE``/``seTE`` as pooled)."""
+    ``subgroup`` of each study (``TE``/``seTE`` as pooled), and metafor's warnings on the
+    way. R's ``hetcalc(..., subgroup)`` fits the model without moderators (and its CI)
+    before the one with them, so their warnings come twice in all."""
     if res.k == 0:   # R: metagen's k = 0 branch leaves hcc undefined
         raise ValueError("object 'hcc' not found")
     method_tau_ci = res.method_tau_ci if name in _OWN_CI else ""
     control = res.call[1].get("control") if res.call else None
-    return hetcalc_subgroup(res.TE, res.seTE, subgroup, res.method_tau, method_tau_ci,
-                            res.method_I2, res.level_hetstat, control)
+    TE_tau = None
+    if name == "metabin" and res.Q_Cochrane and res.method == "MH":
+        TE_tau = res.TE_common
+    opts = ModelOptions(method_tau=res.method_tau, method_tau_ci=method_tau_ci,
+                        method_I2=res.method_I2, level_hetstat=res.level_hetstat,
+                        TE_tau=TE_tau, control=control or {})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        hetcalc(res.TE, res.seTE, opts)
+        hcc = hetcalc_subgroup(res.TE, res.seTE, subgroup, res.method_tau, method_tau_ci,
+                               res.method_I2, res.level_hetstat, control)
+    return hcc, [str(c.message) for c in caught if issubclass(c.category, MetaforWarning)]
 
 
 def fill_within(out: dict, hcc: dict, method_tau_ci: str) -> None:
@@ -68,7 +84,7 @@ def tau_preset_option(tau_common: bool, tau_preset, hcc: dict | None):
     """The ``tau.preset`` every subgroup is re-run with (None: each its own tau2)."""
     if tau_preset is not None:
         return tau_preset
-    if tau_common and hcc is not None:
+    if hcc is not None:
         t = hcc["tau_resid"]
         return None if t is None or (isinstance(t, float) and math.isnan(t)) else t
     return None

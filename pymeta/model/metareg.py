@@ -351,6 +351,7 @@ def tau2_ci_genq_mods(yi, vi, X, weights, level: float = 0.95,
     control), level = 100 * level)``: the generalised Q-statistic CI of Jackson (2013) /
     Biggerstaff & Jackson (2008) with moderators (``k - p`` eigenvalues)."""
     X = np.asarray(X, dtype=float)
+    t2._setup(yi, vi, control)     # the GENQ fit's warnings (tau2.min, ratio of variances)
     yi, vi = t2._check_inputs(yi, vi)
     vi, allvipos = t2._clean_vi(vi)
     weights = np.asarray(weights, dtype=float)
@@ -398,7 +399,6 @@ def hetcalc_subgroup(TE, seTE, subgroup, method_tau: str, method_tau_ci: str,
     ``method.I2`` is. Studies with a missing or infinite ``TE``/``seTE`` are left
     out first. Returns the ``*_resid`` fields (pymeta's names)."""
     from .heterogeneity import calc_H, isquared, pval_Q
-    from . import genq
     TE = np.asarray(TE, dtype=float)
     seTE = np.asarray(seTE, dtype=float)
     sg = list(subgroup)
@@ -436,8 +436,8 @@ def hetcalc_subgroup(TE, seTE, subgroup, method_tau: str, method_tau_ci: str,
     ci1 = None
     if method_tau_ci in ("BJ", "J"):
         w = 1 / vi if method_tau_ci == "BJ" else 1 / seTE
-        if p == 1:
-            ci1 = genq.tau2_ci_genq(TE, vi, w, level=level, control=control or None)
+        if p == 1:   # R fits the GENQ model with mods = ~ subgroup all the same
+            raise ValueError("contrasts can be applied only to factors with 2 or more levels")
         else:
             ci1 = tau2_ci_genq_mods(TE, vi, X, w, level=level, control=control or None)
     elif method_tau_ci == "QP":
