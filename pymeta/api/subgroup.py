@@ -333,7 +333,8 @@ def meta_function(fun):
         return res.replace(subgroup=tuple(values), subgroup_name=sg_name,
                            tau_common=tau_common_v, test_subgroup=test_sg,
                            prediction_subgroup=pred_sg,
-                           warnings=tuple(pre_warns) + tuple(res.warnings) + tuple(warns),
+                           warnings=subgroup_tau.with_check_warnings(res.warnings, pre_warns)
+                           + tuple(warns),
                            **fields)
 
     wrapper.__signature__ = sig.replace(parameters=[

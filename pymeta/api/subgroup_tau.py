@@ -25,7 +25,8 @@ from ..model.metareg import hetcalc_subgroup
 from ..model.pooling import ModelOptions, hetcalc
 from ..model.tau2 import MetaforWarning
 
-__all__ = ["PRESET_WARNING", "resolve", "residual_fields", "fill_within"]
+__all__ = ["PRESET_WARNING", "resolve", "residual_fields", "fill_within",
+           "with_check_warnings"]
 
 PRESET_WARNING = "Argument 'tau.common' set to TRUE as argument tau.preset is not NULL."
 
@@ -88,3 +89,13 @@ def tau_preset_option(tau_common: bool, tau_preset, hcc: dict | None):
         t = hcc["tau_resid"]
         return None if t is None or (isinstance(t, float) and math.isnan(t)) else t
     return None
+
+
+def with_check_warnings(warns, check_warns) -> tuple:
+    """R gives the warning of the ``tau.preset`` check after those of the earlier argument
+    checks (all "Argument '...' ..."; the ones after it are about data and fits)."""
+    warns = tuple(warns)
+    i = 0
+    while i < len(warns) and warns[i].startswith("Argument '"):
+        i += 1
+    return warns[:i] + tuple(check_warns) + warns[i:]
