@@ -21,18 +21,17 @@ import numpy as np
 
 import warnings
 
+from ..defaults import CHOICES
 from ..model.metareg import hetcalc_subgroup
 from ..model.pooling import ModelOptions, hetcalc
 from ..model.tau2 import MetaforWarning
+from ._args import setchar
 
 __all__ = ["PRESET_WARNING", "resolve", "residual_fields", "fill_within",
            "with_check_warnings"]
 
 PRESET_WARNING = "Argument 'tau.common' set to TRUE as argument tau.preset is not NULL."
 
-#: The method.tau.ci meta's functions give hetcalc for the common tau2 (metacont,
-#: metamean and metacor: none; metagen and metabin: their own).
-_OWN_CI = ("metagen", "metabin")
 
 
 def resolve(name: str, kwargs: dict, tau_common: bool) -> tuple[bool, list]:
@@ -53,7 +52,9 @@ def residual_fields(name: str, res, subgroup) -> tuple[dict, list]:
     before the one with them, so their warnings come twice in all."""
     if res.k == 0:   # R: metagen's k = 0 branch leaves hcc undefined
         raise ValueError("object 'hcc' not found")
-    method_tau_ci = res.method_tau_ci if name in _OWN_CI else ""
+    # metagen: its resolved argument; metabin: its metagen result's (blank for tau.preset)
+    method_tau_ci = (_method_tau_ci(res) if name == "metagen"
+                     else res.method_tau_ci if name == "metabin" else "")
     control = res.call[1].get("control") if res.call else None
     TE_tau = None
     if name == "metabin" and res.Q_Cochrane and res.method == "MH":
@@ -67,6 +68,20 @@ def residual_fields(name: str, res, subgroup) -> tuple[dict, list]:
         hcc = hetcalc_subgroup(res.TE, res.seTE, subgroup, res.method_tau, method_tau_ci,
                                res.method_I2, res.level_hetstat, control)
     return hcc, [str(c.message) for c in caught if issubclass(c.category, MetaforWarning)]
+
+
+def _method_tau_ci(res) -> str:
+    """The method.tau.ci hetcalc gets: the resolved argument (R blanks the result's
+    ``method.tau.ci`` for ``tau.preset`` only after that)."""
+    if res.tau_preset is None or res.method_tau_ci != "":
+        return res.method_tau_ci
+    given = res.call[1].get("method_tau_ci") if res.call else None
+    if given is None:
+        return "J" if res.method_tau == "DL" else "QP"
+    value = setchar(given, CHOICES["method_tau_ci"], "method_tau_ci")
+    if value == "PL":
+        value = "J" if res.method_tau == "DL" else "QP"
+    return value
 
 
 def fill_within(out: dict, hcc: dict, method_tau_ci: str) -> None:
