@@ -38,6 +38,7 @@ SUBGROUP_FIELDS = (
     "tau_w", "lower_tau_w", "upper_tau_w", "H_w", "lower_H_w", "upper_H_w", "I2_w",
     "lower_I2_w", "upper_I2_w", "Rb_w", "lower_Rb_w", "upper_Rb_w",
     "Q_w_common", "Q_w_random", "df_Q_w", "pval_Q_w_common", "pval_Q_w_random",
+    "df_Q_w_random",
     "Q_b_common", "Q_b_random", "df_Q_b", "df_Q_b_common", "df_Q_b_random",
     "pval_Q_b_common", "pval_Q_b_random",
     "n_e_w", "n_c_w", "event_e_w", "event_c_w", "n_w", "n_harmonic_mean_w",
@@ -202,6 +203,7 @@ class Meta:
     df_Q_w: float | None = None
     pval_Q_w_common: float | None = None
     pval_Q_w_random: float | None = None
+    df_Q_w_random: float | None = None
     Q_b_common: float | None = None
     Q_b_random: float | None = None
     df_Q_b: float | None = None

@@ -40,6 +40,10 @@ pymeta_ref_reset <- function() {
 # One requested component of a meta result, simplified for rpy2.
 # Returns NULL for anything that cannot be passed on as an atomic vector.
 pymeta_ref_field <- function(x) {
+  # a list of single values (subgroup(): df.Q.b.random with several CI methods)
+  if (is.list(x) && length(x) > 0 &&
+      all(vapply(x, function(e) is.atomic(e) && length(e) == 1, logical(1))))
+    x <- unlist(x, use.names = FALSE)
   if (is.null(x) || !is.atomic(x)) return(NULL)
   if (is.factor(x)) x <- as.character(x)
   if (is.integer(x)) x <- as.double(x)   # NA_integer_ becomes NA_real_

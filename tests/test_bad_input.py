@@ -284,12 +284,6 @@ CASES += [
     Case("bin-incr-negative", "metabin", py=_set("metabin", incr=-1.0),
          r=_set("metabin", incr=-1.0), expect="error", r_ok=False, names=("incr",),
          r_error="Argument 'incr' must be larger equal 0."),
-    Case("cont-tau-common", "metacont", py=_set("metacont", subgroup=["a", "b", "a"], tau_common=True),
-         r=_set("metacont", subgroup=["a", "b", "a"], tau_common=True), expect="notimpl",
-         r_ok=True, names=("tau.common",)),
-    Case("bin-tau-common", "metabin", py=_set("metabin", subgroup=["a", "b", "a"], tau_common=True),
-         r=_set("metabin", subgroup=["a", "b", "a"], tau_common=True), expect="notimpl",
-         r_ok=True, names=("tau.common",)),
     # medians beside means and SDs: R keeps the means and SDs (nothing approximated)
     Case("cont-median_e", "metacont", py=_set("metacont", median_e=[1.1, 0.8, 0.9]),
          r=_set("metacont", median_e=[1.1, 0.8, 0.9]), expect="result", r_ok=True),

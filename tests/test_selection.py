@@ -171,3 +171,15 @@ def test_user_weights_follow_subset_and_exclude():
     # R's metagen leaves the weights unsubset: refused
     with pytest.raises(NotImplementedError, match="subset"):
         pymeta.metagen(TE, SE, LAB, weights=wts, subset=list(KEEP))
+
+
+def test_metagen_common_tau_with_excluded_studies_is_refused():
+    sg = ["A", "B", "A", "B"]
+    with pytest.raises(NotImplementedError, match="excluded"):
+        pymeta.metagen(TE, SE, LAB, subgroup=sg, tau_common=True, exclude=[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(NotImplementedError, match="excluded"):
+            pymeta.metagen(TE, SE, LAB, subgroup=sg, tau_preset=0.1, exclude=[1])
+        ok = pymeta.metagen(TE, SE, LAB, subgroup=sg, tau_common=True, subset=[0, 1, 2])
+    assert ok.subgroup == ("A", "B", "A") and ok.tau_common is True

@@ -171,6 +171,29 @@ def test_dataset_subgroups(r_meta, datasets, name, method_tau):
 
 
 @pytest.mark.parametrize("name", _DS)
+@pytest.mark.parametrize("method_tau", ["REML", "DL", "PM", "ML"])
+@pytest.mark.parametrize("extra", [{"tau_common": True},
+                                   {"tau_common": True, "method_tau_ci": "BJ"},
+                                   {"tau_common": True, "method_I2": "tau2"},
+                                   {"tau_preset": 0.2}])
+def test_dataset_tau_common(r_meta, datasets, name, method_tau, extra):
+    fun, args = datasets[name]
+    check(r_meta, fun, {**args, "method_tau": method_tau, **extra},
+          label=f"{name} tau.common {extra}")
+
+
+@pytest.mark.parametrize("name", _DS)
+@pytest.mark.parametrize("extra", [
+    {"method_random_ci": ("classic", "HK", "KR"), "method_predict": ("V", "HTS")},
+    {"method_random_ci": ("HK", "classic"), "adhoc_hakn_ci": ("se",)},
+    {"method_predict": ("HTS", "KR", "S"), "adhoc_hakn_pi": ("ci",)},
+    {"method_random_ci": ("classic", "HK"), "tau_common": True, "method_tau": "PM"}])
+def test_dataset_several_methods(r_meta, datasets, name, extra):
+    fun, args = datasets[name]
+    check(r_meta, fun, {**args, **extra}, label=f"{name} several methods {extra}")
+
+
+@pytest.mark.parametrize("name", _DS)
 @pytest.mark.parametrize("post", ["metainf", "metacum"])
 @pytest.mark.parametrize("pooled", ["common", "random"])
 def test_dataset_inf_cum(r_meta, datasets, name, post, pooled):
@@ -245,6 +268,26 @@ def test_live_inf_cum_counts(r_meta, fun, data, post, pooled):
     # increments, metaprop/metarate's incr (with method.incr; metaprop also method.ci)
     d, opts = data.draw(strategies.cases(fun, max_k=12, with_subgroups=True))
     check(r_meta, fun, {**d, **opts}, post, {"pooled": pooled}, label=f"{fun} {post}")
+
+
+@_SETTINGS
+@given(fun=st.sampled_from(["metagen", "metacont", "metamean", "metacor", "metabin",
+                            "metaprop", "metainc", "metarate"]),
+       data=st.data(),
+       method_tau=st.sampled_from(["REML", "DL", "PM", "ML", "EB", "HE", "SJ", "HS"]),
+       method_tau_ci=st.sampled_from([None, "QP", "BJ", "J"]),
+       method_I2=st.sampled_from(["Q", "tau2"]),
+       preset=st.sampled_from([None, None, None, 0.3]))
+def test_live_tau_common(r_meta, fun, data, method_tau, method_tau_ci, method_I2, preset):
+    d, opts = data.draw(strategies.cases(fun, max_k=15, with_subgroups=True))
+    assume("subgroup" in d)
+    args = {**d, **opts, "tau_common": True, "method_tau": method_tau, "method_I2": method_I2}
+    args.pop("tau_preset", None)
+    if method_tau_ci is not None:
+        args["method_tau_ci"] = method_tau_ci
+    if preset is not None:
+        args.update(tau_preset=preset, tau_common=False)
+    check(r_meta, fun, args, label=f"tau.common {fun}")
 
 
 _CHANGES = st.sampled_from([{"method_tau": "PM"}, {"method_tau": "DL"},

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..model.heterogeneity import pval_Q
 from ..model.rmath import rsum, weighted_mean
+from . import subgroup_multi, subgroup_tau
 from ._args import column
 
 __all__ = ["meta_function", "DATA_ARGS", "sub_call", "subgroup_fields"]
@@ -253,17 +254,22 @@ def _first(v):
     return float(a[0]) if a.size else NA
 
 
-def subgroup_fields(fun: str, res, subgroup: list, levels: tuple) -> tuple[dict, list]:
-    """The subgroup fields of ``res`` (R meta's ``subgroup(x)``) and the warnings the
-    subgroup meta-analyses give."""
+def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bool = False,
+                    tau_preset=None) -> tuple[dict, list]:
+    """The subgroup fields of ``res`` (R meta's ``subgroup(x)``, with ``tau.preset`` or the
+    common tau of ``tau.common``, see :mod:`.subgroup_tau`) and the warnings the subgroup
+    meta-analyses give."""
     opts = _subgroup_options(fun, res)
-    if len(res.method_random_ci) > 1 or len(res.method_predict) > 1:
-        raise NotImplementedError("Subgroup analyses with several random effects or "
-                                  "prediction interval methods are not implemented in "
-                                  "pymeta yet.")
+    rows, warns, subs = [], [], []
+    hcc = None
+    if tau_common:   # R computes it with tau.preset as well (unused then)
+        hcc, hcc_warns = subgroup_tau.residual_fields(fun, res, subgroup)
+        warns.extend(hcc_warns)
+    preset = subgroup_tau.tau_preset_option(tau_common, tau_preset, hcc)
+    if preset is not None:
+        opts["tau_preset"] = preset
     sg = np.empty(len(subgroup), dtype=object)
     sg[:] = subgroup
-    rows, warns = [], []
     w_common = np.asarray(res.w_common, dtype=float)
     w_random = np.asarray(res.w_random, dtype=float)
     for lev in levels:
@@ -272,6 +278,7 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple) -> tuple[dict,
             raise ValueError(f"No data available for subgroup = {lev}")
         m = sub_call(fun, res, sel, {**opts, **study_options(fun, res, sel)}, approx=True)
         warns.extend(m.warnings)
+        subs.append(m)
         row = dict(
             k_w=m.k, k_study_w=m.k_study, k_all_w=m.k_all, k_TE_w=m.k_TE,
             TE_common_w=m.TE_common, seTE_common_w=m.seTE_common,
@@ -319,14 +326,23 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple) -> tuple[dict,
     Q_w_common = rsum(Q_w[has_q]) if has_q.any() else 0.0
     df_Q_w = float(np.sum((k_w - 1)[has_q]))
     Q_b_common = _q_dl(out["TE_common_w"], out["seTE_common_w"], warns)
-    Q_b_random = _q_dl(out["TE_random_w"], out["seTE_random_w"], warns)
+    n_pi = len(opts["method_predict"])
+    if len(res.method_random_ci) > 1 or n_pi > 1:   # matrices: one column per method
+        out.update(subgroup_multi.matrix_fields(subs, len(res.method_random_ci), n_pi))
     df_Q_b = 0.0 if res.k == 0 else float(res.k - 1 - np.sum((k_w - 1)[has_q]))
+    if subgroup_multi.is_multi(out):
+        qb = subgroup_multi.q_b_random(out["TE_random_w"], out["lower_random_w"],
+                                       out["upper_random_w"], df_Q_b,
+                                       _q_dl, warns)
+    else:
+        Q_b_random = _q_dl(out["TE_random_w"], out["seTE_random_w"], warns)
+        qb = dict(Q_b_random=Q_b_random, df_Q_b_random=df_Q_b,
+                  pval_Q_b_random=pval_Q(Q_b_random, df_Q_b))
     out.update(
-        Q_w_common=Q_w_common, Q_w_random=NA, df_Q_w=df_Q_w,
+        Q_w_common=Q_w_common, Q_w_random=NA, df_Q_w_random=NA, df_Q_w=df_Q_w,
         pval_Q_w_common=pval_Q(Q_w_common, df_Q_w), pval_Q_w_random=NA,
-        Q_b_common=Q_b_common, Q_b_random=Q_b_random, df_Q_b=df_Q_b, df_Q_b_common=df_Q_b,
-        df_Q_b_random=df_Q_b, pval_Q_b_common=pval_Q(Q_b_common, df_Q_b),
-        pval_Q_b_random=pval_Q(Q_b_random, df_Q_b),
+        Q_b_common=Q_b_common, df_Q_b=df_Q_b, df_Q_b_common=df_Q_b,
+        pval_Q_b_common=pval_Q(Q_b_common, df_Q_b), **qb,
         subgroup_levels=tuple(levels),
     )
     for name in ("tau2_resid", "lower_tau2_resid", "upper_tau2_resid", "tau_resid",
@@ -334,6 +350,8 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple) -> tuple[dict,
                  "H_resid", "lower_H_resid", "upper_H_resid", "I2_resid", "lower_I2_resid",
                  "upper_I2_resid"):
         out[name] = NA
+    if hcc is not None and tau_preset is None:
+        subgroup_tau.fill_within(out, hcc, res.method_tau_ci)
     return out, warns
 
 
@@ -371,6 +389,9 @@ def meta_function(fun):
                                            prediction_subgroup=prediction_subgroup,
                                            tau_common=tau_common).items() if v is not None})
         tau_common_v = False if tau_common is None else check_logical(tau_common, "tau_common")
+        if (name == "metabin" and tau_common_v and subgroup is not None
+                and "method" not in bound.arguments):
+            kwargs["method"] = "Inverse"   # metabin: method = ifelse(tau.common, "Inverse", ...)
         res = fun(*args, **kwargs)
         res = res.replace(call=(name, call))
         if dep:   # given whatever warn is (warn.deprecated, TRUE after settings reset)
@@ -387,13 +408,7 @@ def meta_function(fun):
                ("weights", "weights_common", "weights_random", "TE_tau")):
             raise NotImplementedError(f"{name}(): user-specified weights or 'TE.tau' with "
                                       "'subgroup' are not implemented in pymeta yet.")
-        if kwargs.get("tau_preset") is not None:   # R: tau.common set to TRUE, with a warning
-            raise NotImplementedError(f"{name}(): 'tau.preset' with 'subgroup' (R then sets "
-                                      "tau.common = TRUE) is not implemented in pymeta yet.")
-        if tau_common_v:
-            raise NotImplementedError(f"{name}(): argument 'tau.common = TRUE' (common "
-                                      "between-study variance across subgroups) is not "
-                                      "implemented in pymeta yet.")
+        tau_common_v, pre_warns = subgroup_tau.resolve(name, kwargs, tau_common_v)
         levels = levels_of(sg_raw)
         values = _values(sg_raw)
         n_given = len(values)
@@ -423,10 +438,14 @@ def meta_function(fun):
                 v = _values(sg_raw)[0]
                 sg_name = (str(int(v)) if isinstance(v, float) and v.is_integer()
                            else str(v).upper() if isinstance(v, bool) else str(v))
-        fields, warns = subgroup_fields(name, res, values, levels)
-        return res.replace(subgroup=tuple(values), subgroup_name=sg_name, tau_common=False,
-                           test_subgroup=test_sg, prediction_subgroup=pred_sg,
-                           warnings=tuple(res.warnings) + tuple(warns), **fields)
+        fields, warns = subgroup_fields(name, res, values, levels, tau_common_v,
+                                        kwargs.get("tau_preset"))
+        return res.replace(subgroup=tuple(values), subgroup_name=sg_name,
+                           tau_common=tau_common_v, test_subgroup=test_sg,
+                           prediction_subgroup=pred_sg,
+                           warnings=subgroup_tau.with_check_warnings(res.warnings, pre_warns)
+                           + tuple(warns),
+                           **fields)
 
     wrapper.__signature__ = sig.replace(parameters=[
         *[p for p in sig.parameters.values() if p.kind != p.VAR_KEYWORD],

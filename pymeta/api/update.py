@@ -99,7 +99,7 @@ def update(res, **changes):
     if _na(res.tau_preset) is not None:
         # R: tau.preset = object$tau.preset, kept whatever else changes
         opts["tau_preset"] = res.tau_preset
-    if fun in ("metagen", "metacor"):
+    if fun == "metacor":
         opts["null_effect"] = res.null_effect
     if fun == "metamean":
         opts.update(null_effect=_na(res.null_effect), method_ci=res.method_ci)
@@ -127,7 +127,8 @@ def update(res, **changes):
         opts.update(subgroup=call.get("subgroup", list(res.subgroup)),
                     subgroup_name=res.subgroup_name,
                     test_subgroup=res.test_subgroup,
-                    prediction_subgroup=res.prediction_subgroup)
+                    prediction_subgroup=res.prediction_subgroup,
+                    tau_common=res.tau_common)   # R: tau.common = object$tau.common
     if fun == "metacor":
         opts.pop("warn")
     # R's rules for changed arguments
@@ -174,6 +175,8 @@ def update(res, **changes):
         if getattr(res, name, None) is not None:
             opts[name] = getattr(res, name)
     opts.update(changes)
+    if fun == "metagen":   # R 8.5's update.meta calls metagen without null.effect
+        opts.pop("null_effect", None)
     if pre_warnings:
         import warnings
         from ._args import MetaWarning

@@ -859,30 +859,50 @@ def _se_pm_eb(vi: np.ndarray, tau2: float, k: int) -> float:
     return math.sqrt(2 * (k * k) / (k - 1) / (sw * sw))
 
 
+def pm_root(qe, target: float, tmin: float, con: dict) -> float:
+    """rma.uni's Paule-Mandel step: the root of ``qe(tau2) = target`` (the generalised Q
+    against its df) by uniroot on [tau2.min, tau2.max], tau2.min when Q is already below
+    the target there; metafor's errors, uniroot's warnings as R's user sees them."""
+    tmax = float(con["tau2_max"])
+    if qe(tmin) < target:
+        return tmin
+    if qe(tmax) > target:
+        raise MetaforError("Value of 'tau2.max' too low. Try increasing 'tau2.max' or "
+                           "switch to another 'method'.")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tau2 = uniroot(lambda t: qe(t) - target, tmin, tmax,
+                           tol=float(con["tol"]), maxiter=int(con["maxiter"])).root
+    except (ValueError, MetaforError):
+        raise MetaforError("Error in iterative search for tau2 using uniroot().")
+    for c in caught:   # uniroot's "_NOT_ converged in ..." reaches R's user as is
+        warnings.warn(str(c.message), MetaforWarning, stacklevel=3)
+    return tau2
+
+
 def _tau2_pm(yi, vi, allvipos, con, k):
     if not allvipos:
         raise MetaforError("PM estimator cannot be used when there are non-positive "
                            "sampling variances in the data.")
     yc = _r_center(yi)
-    target = k - 1
-    tmin, tmax = float(con["tau2_min"]), float(con["tau2_max"])
-    if _qe(yc, vi, tmin) < target:
-        tau2 = tmin
-    elif _qe(yc, vi, tmax) > target:
-        raise MetaforError("Value of 'tau2.max' too low. Try increasing 'tau2.max' or "
-                           "switch to another 'method'.")
-    else:
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                tau2 = uniroot(lambda t: _qe(yc, vi, t) - target, tmin, tmax,
-                               tol=float(con["tol"]), maxiter=int(con["maxiter"])).root
-        except (ValueError, MetaforError):
-            raise MetaforError("Error in iterative search for tau2 using uniroot().")
-        for c in caught:   # uniroot's "_NOT_ converged in ..." reaches R's user as is
-            warnings.warn(str(c.message), MetaforWarning, stacklevel=2)
+    tau2 = pm_root(lambda t: _qe(yc, vi, t), k - 1, float(con["tau2_min"]), con)
     tau2 = _finish_tau2(tau2, vi, con)
     return _fit(yc, vi, k, allvipos, tau2, _se_pm_eb(vi, tau2, k))
+
+
+def fisher_step(tau2: float, adj: float, con: dict) -> float:
+    """One Fisher scoring update of rma.uni: ``adj * stepadj`` (0 if NA), halved while
+    ``tau2 + adj < tau2.min``."""
+    adj = float(adj) * float(con["stepadj"])
+    if math.isnan(adj):
+        adj = 0.0
+    while tau2 + adj < float(con["tau2_min"]):
+        if adj == 0.0:
+            raise MetaforError("Step halving cannot reach tau2.min "
+                               "(starting value below tau2.min).")
+        adj = adj / 2
+    return tau2 + adj
 
 
 def _tau2_fisher(yi, vi, allvipos, con, k, method):
@@ -909,15 +929,7 @@ def _tau2_fisher(yi, vi, allvipos, con, k, method):
             adj = (_quad(yc, PP) - _rsum(wi)) / _rsum(wi * wi)
         else:  # EB
             adj = (_quad(yc, P) * k / (k - 1) - k) / _rsum(wi)
-        adj = adj * float(con["stepadj"])
-        if math.isnan(adj):
-            adj = 0.0
-        while tau2 + adj < tau2_min:
-            if adj == 0.0:
-                raise MetaforError("Step halving cannot reach tau2.min "
-                                   "(starting value below tau2.min).")
-            adj = adj / 2
-        tau2 = tau2 + adj
+        tau2 = fisher_step(tau2, adj, con)
         change = abs(old2 - tau2)
         if it > con["maxiter"]:
             conv = False

@@ -43,7 +43,7 @@ def _as_values(x):
     if isinstance(x, (tuple, list)):
         return tuple(x)
     a = np.atleast_1d(np.asarray(x))
-    return tuple(a.tolist())
+    return tuple(a.ravel(order="F").tolist())   # matrices column by column, as R stores them
 
 
 def _floor(field: str, median_var: float) -> float:

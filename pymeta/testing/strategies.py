@@ -416,18 +416,22 @@ def _with_user_args(case, always: bool = False):
 
 
 def _with_subgroups(case):
+    """Add a ``subgroup`` column to about two data sets in three; with subgroups, about one
+    case in three asks for a common tau2 (``tau_common = True``; ``tau_preset`` makes R use
+    one as well)."""
     data, opts = case
     if any(opts.get(n) is not None for n in
            ("weights", "weights_common", "weights_random", "TE_tau")):
-        return st.just(case)   # not implemented together with subgroups
-    if opts.get("tau_preset") is not None \
-            or isinstance(opts.get("method_random_ci"), (list, tuple)) \
-            or isinstance(opts.get("method_predict"), (list, tuple)):
-        # not implemented together with subgroups (tau.preset makes R use tau.common;
-        # several CI / PI methods at once): drawn without subgroups
+        # user weights / TE.tau are not implemented together with subgroups: drawn without
         return st.just(case)
     k = len(data["studlab"])
-    return subgroups(k).map(lambda sg: (data if sg is None else {**data, "subgroup": sg}, opts))
+
+    def attach(draw):
+        sg, tc = draw
+        if sg is None:
+            return data, opts
+        return {**data, "subgroup": sg}, (opts if tc is None else {**opts, "tau_common": tc})
+    return st.tuples(subgroups(k), st.sampled_from([None, None, True, False])).map(attach)
 
 
 def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = False,
@@ -485,8 +489,20 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
                           if any(c[1].get(n) is not None for n in
                                  ("weights", "weights_common", "weights_random")) else c)
     if with_subgroups and fun in _SUBGROUP_FUNS:
-        return out.flatmap(_with_subgroups)
+        out = out.flatmap(_with_subgroups)
+        if fun == "metagen":   # a common tau2 with excluded studies: refused (R's hcc)
+            out = out.map(_no_tau_common_exclusion)
     return out
+
+
+def _no_tau_common_exclusion(case):
+    """metagen with subgroups and a common tau2 (``tau_common`` or ``tau_preset``): drop
+    ``exclude`` (pymeta refuses that combination, see :mod:`pymeta.api.subgroup_tau`)."""
+    data, opts = case
+    if "subgroup" in data and "exclude" in data and any(data["exclude"]) and (
+            opts.get("tau_common") or opts.get("tau_preset") is not None):
+        return {k: v for k, v in data.items() if k != "exclude"}, opts
+    return case
 
 
 def _selectable(data: dict, sel: dict) -> dict:
