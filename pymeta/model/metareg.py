@@ -211,6 +211,11 @@ def rma_mods(yi, vi, X, method: str = "REML", control: Optional[Mapping] = None)
     if allvipos:
         if k > p:
             Pfe = _p_mat(X, 1.0 / vi)
+            # KNOWN LIMIT (open): metafor's QE is crossprod(Ymc, P) %*% Ymc with P from
+            # .invcalc (qr.solve via LINPACK dqrdc2/dqrsl, tcrossprod) and R's matprod;
+            # numpy's QR / matmul round differently, and y'Py cancels, so QE (meta's
+            # Q.resid, pval.Q.resid) agrees with R to ~1e-8 relative only in some data
+            # sets. Matching 1e-10 needs R's exact sequence (as tau2.py does for k x 1).
             QE = max(0.0, _quad(yc, Pfe))
             vt = (k - p) / float(np.trace(Pfe))
             if fe:
