@@ -284,7 +284,7 @@ CASES += [
     Case("bin-incr-negative", "metabin", py=_set("metabin", incr=-1.0),
          r=_set("metabin", incr=-1.0), expect="error", r_ok=False, names=("incr",),
          r_error="Argument 'incr' must be larger equal 0."),
-    # medians beside means and SDs: R keeps the means and SDs (nothing approximated)
+    # a median besides the mean and SD: R keeps the means (nothing to approximate)
     Case("cont-median_e", "metacont", py=_set("metacont", median_e=[1.1, 0.8, 0.9]),
          r=_set("metacont", median_e=[1.1, 0.8, 0.9]), expect="result", r_ok=True),
     # GLMM (R: lme4's glmer) is not implemented; its default sm is "OR"
