@@ -458,7 +458,11 @@ def _check_result(res):
     if res.method not in ("MH", "Cochran"):   # (Cochran's, metainc: 0 with a zero cell)
         assert np.all(res.w_common[usable] > 0)
     if k == 0:
-        assert math.isnan(res.TE_common) and math.isnan(res.tau2)
+        # no inverse-variance estimate: no random effects, no tau2; a common estimate
+        # only from the counts (Mantel-Haenszel / Cochran: 1 of 1 in both arms gives
+        # seTE = 0 -> NA, k = 0, but the MH risk ratio 1 with standard error 0, as in R)
+        assert math.isnan(res.tau2) and np.all(np.isnan(np.atleast_1d(res.TE_random)))
+        assert math.isnan(res.TE_common) or res.method in ("MH", "Cochran")
         return
     if k != int(usable.sum()):   # infinite estimates: R's edge case, checked against R
         return

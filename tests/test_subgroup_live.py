@@ -331,3 +331,32 @@ def test_live_update_keeps_tau_preset(r_meta, k, changes):
     args = {"TE": np.linspace(0.0, 0.6, k), "seTE": np.linspace(1.0, 0.4, k),
             "studlab": [f"Study {i + 1}" for i in range(k)], "tau_preset": 0.5}
     check(r_meta, "metagen", args, "update", changes, label="update tau.preset")
+
+
+@pytest.mark.parametrize("fun", ["metagen", "metacor"])
+@pytest.mark.parametrize("first, changes", [
+    ({"method_random_ci": ("HK", "classic", "KR")}, {"method_random_ci": "HK"}),
+    ({"method_random_ci": "HK"}, {"method_random_ci": ("classic", "HK")}),
+    ({"method_random_ci": "classic"}, {"method_random_ci": ("classic", "KR")}),
+    ({"method_predict": ("V", "HTS")}, {"method_predict": "HK"}),
+    ({"method_predict": "HK"}, {"method_predict": ("V", "S")}),
+])
+def test_live_update_method_count_warnings(r_meta, fun, first, changes):
+    # found by CI: R's update.meta resets the object's text.random / text.predict when the
+    # number of methods changes, with a warning unless that text was the single default
+    # (metagen labels even one method, "Random effects model (HK)"; metacor only several)
+    data = ({"TE": np.array([0.1, 0.5, 0.2]), "seTE": np.array([0.3, 0.2, 0.4])}
+            if fun == "metagen" else {"cor": np.array([0.1, 0.5, 0.2]),
+                                      "n": np.array([20.0, 35.0, 14.0])})
+    args = {**data, "studlab": ["A", "B", "C"], **first}
+    check(r_meta, fun, args, "update", changes, label="update text warnings")
+
+
+@pytest.mark.parametrize("fun", ["metagen", "metacor"])
+def test_live_update_null_effect(r_meta, fun):
+    # found by CI: R's update.meta does not pass null.effect on to metagen (metacor: does)
+    data = ({"TE": np.array([0.1, 0.5, 0.2]), "seTE": np.array([0.3, 0.2, 0.4])}
+            if fun == "metagen" else {"cor": np.array([0.1, 0.5, 0.2]),
+                                      "n": np.array([20.0, 35.0, 14.0])})
+    args = {**data, "studlab": ["A", "B", "C"], "null_effect": 0.3}
+    check(r_meta, fun, args, "update", {"method_tau": "PM"}, label="update null.effect")

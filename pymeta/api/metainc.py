@@ -77,8 +77,9 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
         raise NotImplementedError("metainc(): method = \"GLMM\" is not implemented in pymeta.")
     if method != "Inverse" and model.opts.method_common_ci == "IVhet":
         if method_common_ci is not None:
-            w.warn("Argument 'method.common.ci = \"IVhet\"' only available if 'method = "
-                   "\"Inverse\".")
+            # (R warns whatever 'warn' says)
+            w.always("Argument 'method.common.ci = \"IVhet\"' only available if 'method = "
+                     "\"Inverse\".")
         model = dataclasses.replace(
             model, opts=dataclasses.replace(model.opts, method_common_ci="classic"))
     method_incr_given = method_incr is not None

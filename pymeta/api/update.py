@@ -70,6 +70,57 @@ def _increments(fun: str, res, changes: dict):
     return None, dict(incr=incr, method_incr=method_incr, incr_e=NULL, incr_c=NULL), warns
 
 
+def _text_state(res, fun, which):
+    """(length, is R's default text) of the object's ``text.random`` / ``text.predict``.
+
+    R's update.meta passes the object's text on; when a new ``method.random.ci`` /
+    ``method.predict`` has another length it resets the text to the default and warns,
+    unless the text was the single default string. The object's text: metagen called
+    without a text labels every random effects method ("Random effects model (HK)" ...)
+    when k > 0; the other functions pass the default text on to metagen, which labels the
+    methods only when there are several (and k > 0). Prediction texts are labelled only
+    for several methods. An updated object keeps the state update() recorded.
+    """
+    fun_call = res.call[1] if res.call else {}
+    key = "_text_" + which
+    if key in fun_call:
+        return fun_call[key]
+    if which == "random":
+        methods = tuple(np.atleast_1d(res.method_random_ci))
+        k = res.k
+        if k > 0 and fun == "metagen":
+            return len(methods), methods == ("classic",)
+        if k > 0 and len(methods) > 1:
+            return len(methods), False
+        return 1, True
+    methods = tuple(np.atleast_1d(res.method_predict))
+    return (len(methods), False) if len(methods) > 1 else (1, True)
+
+
+def _text_changes(res, fun, changes):
+    """R's warnings and the new text states for changed numbers of methods."""
+    warns, states = [], {}
+    for which, arg, what in (("random", "method_random_ci",
+                              "random effects \n   methods changed by argument "
+                              "'method.random.ci'."),
+                             ("predict", "method_predict",
+                              "prediction intervals \n   changed by argument "
+                              "'method.predict'.")):
+        length, default = _text_state(res, fun, which)
+        if arg in changes:
+            new = changes[arg]
+            n_new = 1 if isinstance(new, str) else len(new)
+            if n_new != length:
+                if not (length == 1 and default):
+                    warns.append(f"Setting argument 'text.{which}' to default as number "
+                                 f"of {what}")
+                length, default = 1, True
+            if length == 1 and n_new > 1:
+                length, default = n_new, False
+        states["_text_" + which] = (length, default)
+    return warns, states
+
+
 def update(res, **changes):
     import pymeta
     from ..defaults import DEFAULTS
@@ -91,7 +142,11 @@ def update(res, **changes):
         sm=res.sm, level=res.level, level_ma=res.level_ma, common=res.common,
         random=res.random, method_common_ci=res.method_common_ci,
         method_random_ci=tuple(res.method_random_ci), adhoc_hakn_ci=tuple(res.adhoc_hakn_ci),
-        method_predict=tuple(res.method_predict), adhoc_hakn_pi=tuple(res.adhoc_hakn_pi),
+        # R: an unset prediction method ("", no interval was computed) becomes the
+        # default method again (update.meta's replaceVal(method.predict, "", ...))
+        method_predict=tuple(DEFAULTS["method_predict"] if mp == "" else mp
+                             for mp in res.method_predict),
+        adhoc_hakn_pi=tuple(res.adhoc_hakn_pi),
         method_tau=res.method_tau, method_tau_ci=res.method_tau_ci,
         level_hetstat=res.level_hetstat, method_I2=res.method_I2, prediction=res.prediction,
         level_predict=res.level_predict, backtransf=res.backtransf, control=call.get("control"),
@@ -100,6 +155,8 @@ def update(res, **changes):
         # R: tau.preset = object$tau.preset, kept whatever else changes
         opts["tau_preset"] = res.tau_preset
     if fun == "metacor":
+        # (R's update.meta passes null.effect on for metacor, metamean, metaprop and
+        # metarate, not for metagen: an updated metagen object tests against 0 again)
         opts["null_effect"] = res.null_effect
     if fun == "metamean":
         opts.update(null_effect=_na(res.null_effect), method_ci=res.method_ci)
@@ -146,16 +203,18 @@ def update(res, **changes):
         opts["random"] = True
     if "method_predict" in changes:
         opts["prediction"] = bool(changes.get("prediction", opts["prediction"])) or True
-    pre_warnings = []
+    pre_warnings, incr_warns = [], []
     if fun == "metabin":
         method = changes.get("method", opts["method"])
         tau = changes.get("method_tau", opts["method_tau"])
         sm = changes.get("sm", opts["sm"])
         if not (method == "MH" and tau == "DL" and sm in ("OR", "RR", "RD", "DOR")):
             opts["Q_Cochrane"] = False
+    text_warns, text_states = _text_changes(res, fun, changes)
     incr_orig = None
     if fun in ("metabin", "metainc"):
-        incr_orig, more, pre_warnings = _increments(fun, res, changes)
+        incr_orig, more, incr_warns = _increments(fun, res, changes)
+        pre_warnings = list(incr_warns)
         opts.update(more)
         changes = {k: v for k, v in changes.items() if k not in more}
     backtransf = changes.get("backtransf", opts["backtransf"])
@@ -167,6 +226,8 @@ def update(res, **changes):
                                 "is FALSE.")
             opts[scale] = 1
             changes.pop(scale, None)
+    pre_warnings[len(pre_warnings) - len(incr_warns):len(pre_warnings) - len(incr_warns)] = \
+        text_warns
     f = getattr(pymeta, fun)
     accepted = inspect.signature(f).parameters
     opts = {k: v for k, v in opts.items() if k in accepted}
@@ -183,6 +244,8 @@ def update(res, **changes):
         for msg in pre_warnings:
             warnings.warn(msg, MetaWarning, stacklevel=3)
     out = f(**args, **opts)
+    # the texts R's object now carries (for a later update of this result)
+    out = out.replace(call=(out.call[0], {**out.call[1], **text_states}))
     if incr_orig is not None:
         out = out.replace(incr=incr_orig)
     if pre_warnings:
