@@ -175,3 +175,46 @@ def test_agrees_with_scipy_closely():
             assert qchisq(p, df) == pytest.approx(stats.chi2.ppf(p, df), rel=1e-12)
             assert qchisq(p, df, lower_tail=False) == pytest.approx(stats.chi2.isf(p, df),
                                                                     rel=1e-12)
+
+
+# ------------------------------------------------------------------ Student t quantiles
+
+def _qt_grid():
+    rng = np.random.default_rng(20261125)
+    p = np.concatenate([10.0 ** rng.uniform(-300, -1, 120),      # far lower tail
+                        rng.uniform(0.01, 0.99, 60),                # bulk
+                        1 - 10.0 ** rng.uniform(-15, -2, 40),       # near 1
+                        [0.025, 0.05, 0.5, 0.95, 0.975, 0.995]])
+    dfs = [0.3, 0.7, 0.95, 1.0, 1.5, 2.0, 2.05, 3.0, 4.5, 10.0, 30.0, 100.0, 1000.0, 12345.6]
+    # (not p within 1e-2 of 1 for df < 1: R's bisection there compares pt = 1 - val, rounded
+    # to 1e-16, with p, so R's own quantile carries errors up to 1 % -- ill-conditioned)
+    return [(float(a), d) for d in dfs for a in p if d >= 1 or a < 0.99]
+
+
+@pytest.mark.r
+def test_qt_matches_r(r_meta):
+    # R's qt(p, df) (nmath/qt.c), followed step by step by pymeta.model.rmath.qt: Hill's
+    # start values and R's closed forms are R's arithmetic, the Taylor steps use scipy's t
+    # tail instead of TOMS 708 (TOLERANCES.md: at most ~1e-13 relative, measured here)
+    from pymeta.model.rmath import qt
+    from pymeta.reference import bridge
+    bridge._load()
+    ro = bridge._state["ro"]
+    grid = _qt_grid()
+    p = np.array([a for a, _ in grid])
+    df = np.array([d for _, d in grid])
+    r = np.array(ro.r["qt"](ro.FloatVector(p), ro.FloatVector(df)))
+    py = qt(p, df)
+    with np.errstate(invalid="ignore"):
+        # (relative, with an absolute floor of 1e-15 for quantiles near 0: qt(0.5, 0.7) is
+        # 2.4e-16 in R, the end of its bisection at 0, not a number with digits)
+        rel = np.where(py == r, 0.0, np.abs(py - r) / np.maximum(np.abs(r), 1e-2))
+    worst = int(np.argmax(rel))
+    assert np.all(np.isfinite(r) == np.isfinite(py))
+    assert rel[worst] <= 1e-13, (p[worst], df[worst], py[worst], r[worst], rel[worst])
+    # metagen's seTE from a p-value with df: the upper tail at p / 2, near p = 1 included
+    # (the quantile is then close to 0, where only R's own steps keep R's digits)
+    a = p[p > 0.5] / 2
+    for d in (1.0, 2.0, 3.0, 30.0):
+        ru = np.array(ro.r["qt"](ro.FloatVector(a), d, **{"lower.tail": False}))
+        assert np.max(np.abs(-qt(a, np.full(a.size, d)) - ru) / np.abs(ru)) <= 1e-13

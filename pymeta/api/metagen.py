@@ -7,7 +7,6 @@ into ``TE``/``seTE`` and then calls :func:`fit_generic`, as R's functions call m
 from __future__ import annotations
 
 import dataclasses
-import math
 import warnings
 
 import numpy as np
@@ -437,33 +436,15 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
 def _upper_quantile(a, df) -> np.ndarray:
     """R's ``qnorm(a, lower.tail = FALSE)`` where ``df`` is NA (nmath's own upper tail, bit
     for bit: near a = 0.5 R's result carries the rounding of 1 - a, and so does this),
-    else ``qt(a, df, lower.tail = FALSE)`` (= -qt(a, df) in R's algorithm). Known limit:
-    for ``a`` within 1e-4 of 0.5 (p-values above 0.9998 with ``df``) R's qt and
-    pymeta's agree to about 1e-9 relative only (both lose digits there)."""
+    else ``qt(a, df, lower.tail = FALSE)`` (= -qt(a, df) in R's algorithm, which
+    :func:`pymeta.model.rmath.qt` follows, closed forms for df = 1 and 2 included)."""
     a = np.asarray(a, dtype=float)
     d = np.asarray(df, dtype=float)
     use_t = ~np.isnan(d)
     out = np.array([nmath.qnorm(float(v), lower_tail=False) for v in a], dtype=float)
     if use_t.any():
         out[use_t] = -np.atleast_1d(qt(a[use_t], d[use_t]))
-    for i in np.flatnonzero(use_t & ((d == 1) | (d == 2)) & (a > 0) & (a < 0.5)):
-        out[i] = _qt_upper_exact(float(a[i]), float(d[i]))
     return out
-
-
-def _qt_upper_exact(a: float, df: float) -> float:
-    """R's closed forms in nmath/qt.c for ``qt(a, df, lower.tail = FALSE)``, 0 < a < 0.5:
-    the Cauchy quantile ``1 / tanpi(a)`` for df = 1 (R's own tanpi: ``tan(pi * x)``,
-    exactly 1 at x = 1/4) and, for df = 2, ``sqrt(2 / (P (2 - P)) - 2)`` with P = 2a (and
-    its forms for P near 0 or above 0.9). No Newton steps follow in R for these df."""
-    P = 2 * a
-    if df == 1:
-        return 1 / (1.0 if a == 0.25 else math.tan(math.pi * a))
-    if 3 * P < 2.220446049250313e-16:
-        return 1 / math.sqrt(P)
-    if P > 0.9:
-        return (1 - P) * math.sqrt(2 / (P * (2 - P)))
-    return math.sqrt(2 / (P * (2 - P)) - 2)
 
 
 def _se_from_ci_pval(TE, seTE, x: dict, level_ci) -> None:

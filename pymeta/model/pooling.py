@@ -397,11 +397,15 @@ def _user_weights(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_
         if opts.usw_adhoc_dropped:
             warnings.warn("Ad hoc variance correction not implemented for user-specified "
                           "weights.", tau2_mod.MetaforWarning, stacklevel=2)
-        if np.isinf(vi).any():
-            raise NotImplementedError(
+        if np.isinf(vi).any() and vi.size > 1:
+            # R stops here: metafor's rma.uni gets the infinite variance (meta's hetcalc
+            # leaves the study out) and fails on it ("missing value where TRUE/FALSE
+            # needed"); a single such study is pooled as it is (TE and seTE infinite)
+            bad = np.flatnonzero(usable)[np.isinf(vi)]
+            raise ValueError(
                 "User-specified weights for the random effects model with a study of infinite "
-                "standard error (metafor then estimates tau2 with that study, and meta's "
-                "hetcalc without it) are not implemented in pymeta.")
+                f"standard error (study {', '.join(str(i + 1) for i in bad)}): R's metafor "
+                "stops (\"missing value where TRUE/FALSE needed\").")
         # one rma.uni fit per CI method, each estimating tau2 (and warning) anew; hetcalc's
         # TE.tau and tau.preset do not reach them
         for _ in given[0]:

@@ -681,9 +681,9 @@ def gen_inputs(draw, data: dict) -> tuple:
         d["pval"] = p
         d["seTE"] = np.where(np.array(gaps, bool), seTE, np.nan)
         if draw(st.booleans()):
-            # with t quantiles: p-values above 0.999 left out (R's qt(p, df) near
-            # p = 0.5 is matched to ~1e-9 only, see pymeta.api.metagen._upper_quantile)
-            d["pval"] = np.where(p > 0.999, np.nan, p)
+            # with t quantiles (p-values near 1 and far below 1e-20 included: R's qt
+            # is followed step by step, see pymeta.model.rmath.qt)
+            d["pval"] = p
             d["df"] = np.array(draw(st.lists(st.sampled_from(METAGEN_INPUTS["df"]),
                                              min_size=k, max_size=k)))
     elif variant == 4:
