@@ -263,7 +263,7 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
     rows, warns, subs = [], [], []
     hcc = None
     if tau_common:   # R computes it with tau.preset as well (unused then)
-        hcc, hcc_warns = subgroup_tau.residual_fields(fun, res, subgroup)
+        hcc, hcc_warns = subgroup_tau.residual_fields(fun, res, subgroup, tau_preset)
         warns.extend(hcc_warns)
     preset = subgroup_tau.tau_preset_option(tau_common, tau_preset, hcc)
     if preset is not None:

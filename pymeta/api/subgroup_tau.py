@@ -45,13 +45,17 @@ def resolve(name: str, kwargs: dict, tau_common: bool) -> tuple[bool, list]:
     return tau_common, warns
 
 
-def residual_fields(name: str, res, subgroup) -> tuple[dict, list]:
+def residual_fields(name: str, res, subgroup, tau_preset=None) -> tuple[dict | None, list]:
     """meta's ``hcc``: the residual heterogeneity of the analysis ``res`` with the
     ``subgroup`` of each study (``TE``/``seTE`` as pooled), and metafor's warnings on the
     way. R's ``hetcalc(..., subgroup)`` fits the model without moderators (and its CI)
     before the one with them, so their warnings come twice in all."""
-    if res.k == 0:   # R: metagen's k = 0 branch leaves hcc undefined
-        raise ValueError("object 'hcc' not found")
+    if name == "metagen" and res.k == 0:
+        # R: metagen's k = 0 branch leaves hcc undefined, which only tau.common without
+        # tau.preset uses (the other functions compute hcc themselves, from all studies)
+        if tau_preset is None:
+            raise ValueError("object 'hcc' not found")
+        return None, []
     if name == "metagen" and res.exclude is not None and np.any(res.exclude):
         # R's metagen: hetcalc(TE[!exclude], seTE[!exclude], ..., subgroup = subgroup),
         # the subgroups of all studies beside the estimates of those not excluded (the
