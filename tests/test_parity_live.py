@@ -222,23 +222,3 @@ _USW_CASES = [("metagen", {}), ("metacont", {"sm": "MD"}), ("metacont", {"sm": "
 def test_live_user_weights(r_meta, fun, fixed, data):
     d, opts = data.draw(strategies.cases(fun, user_weights=True, **fixed))
     check_case(r_meta, fun, {**d, **opts}, f"{fun} user weights")
-
-
-#: Study 1 has an infinite standard error (no continuity correction, zero events): with
-#: random effects weights R's metafor stops for k >= 2; a single study is pooled as it is.
-_USW_INF = [
-    ("metabin", dict(event_e=[0.0], n_e=[10.0], event_c=[2.0], n_c=[10.0])),
-    ("metabin", dict(event_e=[0.0, 3.0], n_e=[10.0, 10.0], event_c=[2.0, 3.0],
-                     n_c=[10.0, 12.0])),
-    ("metainc", dict(event_e=[0.0, 3.0], time_e=[10.0, 20.0], event_c=[2.0, 4.0],
-                     time_c=[10.0, 20.0])),
-]
-
-
-@pytest.mark.parametrize("fun,data", _USW_INF, ids=["metabin-k1", "metabin-k2", "metainc-k2"])
-@pytest.mark.parametrize("weights", ["weights", "weights_random"])
-def test_live_user_weights_infinite_se(r_meta, fun, data, weights):
-    k = len(data["event_e"])
-    args = {**{a: np.array(v) for a, v in data.items()}, "incr": 0.0, "method": "Inverse",
-            "studlab": [f"Study {i + 1}" for i in range(k)], weights: [1.0, 2.0][:k]}
-    check_case(r_meta, fun, args, f"{fun} user weights, infinite seTE", strict=True)

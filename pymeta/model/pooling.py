@@ -398,14 +398,14 @@ def _user_weights(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_
             warnings.warn("Ad hoc variance correction not implemented for user-specified "
                           "weights.", tau2_mod.MetaforWarning, stacklevel=2)
         if np.isinf(vi).any() and vi.size > 1:
-            # R stops here: metafor's rma.uni gets the infinite variance (meta's hetcalc
-            # leaves the study out) and fails on it ("missing value where TRUE/FALSE
-            # needed"); a single such study is pooled as it is (TE and seTE infinite)
-            bad = np.flatnonzero(usable)[np.isinf(vi)]
-            raise ValueError(
+            # R: metafor's rma.uni gets the infinite variance (meta's hetcalc leaves the
+            # study out); with REML it stops ("missing value where TRUE/FALSE needed"),
+            # with DL it returns (random/metabin#318): not followed yet. A single such
+            # study is pooled as it is (TE and seTE infinite), as in R.
+            raise NotImplementedError(
                 "User-specified weights for the random effects model with a study of infinite "
-                f"standard error (study {', '.join(str(i + 1) for i in bad)}): R's metafor "
-                "stops (\"missing value where TRUE/FALSE needed\").")
+                "standard error (metafor then estimates tau2 with that study, and meta's "
+                "hetcalc without it) are not implemented in pymeta.")
         # one rma.uni fit per CI method, each estimating tau2 (and warning) anew; hetcalc's
         # TE.tau and tau.preset do not reach them
         for _ in given[0]:
