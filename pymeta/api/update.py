@@ -203,7 +203,7 @@ def update(res, **changes):
         opts["random"] = True
     if "method_predict" in changes:
         opts["prediction"] = bool(changes.get("prediction", opts["prediction"])) or True
-    pre_warnings, incr_warns = [], []
+    scale_warns, incr_warns = [], []
     if fun == "metabin":
         method = changes.get("method", opts["method"])
         tau = changes.get("method_tau", opts["method_tau"])
@@ -214,7 +214,6 @@ def update(res, **changes):
     incr_orig = None
     if fun in ("metabin", "metainc"):
         incr_orig, more, incr_warns = _increments(fun, res, changes)
-        pre_warnings = list(incr_warns)
         opts.update(more)
         changes = {k: v for k, v in changes.items() if k not in more}
     backtransf = changes.get("backtransf", opts["backtransf"])
@@ -222,12 +221,12 @@ def update(res, **changes):
     for scale in ("pscale", "irscale"):
         if scale in opts and not backtransf and changes.get(scale, opts[scale]) != 1 \
                 and sm not in UNTRANSFORMED:
-            pre_warnings.insert(0, f"Argument '{scale}' set to 1 as argument 'backtransf' "
-                                "is FALSE.")
+            scale_warns.append(f"Argument '{scale}' set to 1 as argument 'backtransf' "
+                               "is FALSE.")
             opts[scale] = 1
             changes.pop(scale, None)
-    pre_warnings[len(pre_warnings) - len(incr_warns):len(pre_warnings) - len(incr_warns)] = \
-        text_warns
+    # in R's order: update.meta checks the scales, then the texts, then the increments
+    pre_warnings = scale_warns + text_warns + incr_warns
     f = getattr(pymeta, fun)
     accepted = inspect.signature(f).parameters
     opts = {k: v for k, v in opts.items() if k in accepted}
