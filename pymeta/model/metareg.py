@@ -103,15 +103,14 @@ def rma_mods(yi, vi, X, method: str = "REML", control: Optional[Mapping] = None)
     :data:`pymeta.model.tau2.TAU2_METHODS` or "FE". Raises :class:`MetaforError` with
     metafor's message where rma.uni stops."""
     X = np.asarray(X, dtype=float)
-    yi, vi, allvipos, con = t2._setup(yi, vi, control)
     k, p = X.shape
-    if method in ("FE", "EE", "CE"):
-        if p > k:
+
+    def dims():
+        if p > k or (method not in ("FE", "EE", "CE") and p + 1 > k):
             raise MetaforError("Number of parameters to be estimated is larger than the "
                                "number of observations.")
-    elif p + 1 > k:
-        raise MetaforError("Number of parameters to be estimated is larger than the number "
-                           "of observations.")
+
+    yi, vi, allvipos, con = t2._setup(yi, vi, control, check=dims)
     if method not in t2.TAU2_METHODS and method not in ("FE", "EE", "CE"):
         raise NotImplementedError(f"method = '{method}' is not implemented")
     yc = t2._r_center(yi)

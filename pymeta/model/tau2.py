@@ -726,10 +726,16 @@ def _colsum_pp(A: np.ndarray, B: np.ndarray) -> float:
     return _rsum((A * B).ravel(order="F"))
 
 
-def _setup(yi, vi, control):
-    """rma.uni's preliminaries: inputs, control list and its warnings."""
+def _setup(yi, vi, control, check=None):
+    """rma.uni's preliminaries: inputs, control list and its warnings.
+
+    ``check`` (no arguments) runs where rma.uni checks the model's dimensions: after
+    the sampling variances are cleaned and before the tau2.min and variance-ratio
+    warnings (metafor 3.8-1, R/rma.uni.r), so a fit that stops there gives none."""
     yi, vi = _check_inputs(yi, vi)
     vi, allvipos = _clean_vi(vi)
+    if check is not None:
+        check()
     con = _merge_control(control)
     user = _norm_control(control)
     # [c] adaptive tau2.max (only PM uses it), replaced by a user value
