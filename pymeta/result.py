@@ -17,7 +17,7 @@ __all__ = ["Meta", "MetaGen", "MetaCont", "MetaBin", "MetaMean", "MetaCor", "Met
            "MetaRate", "MetaInf", "MetaCum", "r_name", "SUBGROUP_FIELDS"]
 
 #: Field names whose R spelling is not the mechanical "_" -> "." mapping.
-_R_NAME_EXCEPTIONS: dict[str, str] = {}
+_R_NAME_EXCEPTIONS: dict[str, str] = {"sd_n_of_1": "sd.n_of_1"}   # R keeps this underscore
 #: pymeta-only fields (kept under the same name in ``to_dict``).
 _OWN_FIELDS = ("warnings", "notes")
 #: Internal fields: not results (left out of ``to_dict``, comparisons and equality).
@@ -339,6 +339,14 @@ class MetaGen(Meta):
     method_ci: str = "z"
     #: level of the confidence limits given as ``lower``/``upper`` (R: only then)
     level_ci: np.ndarray | None = None
+    #: n-of-1 trials: cycles per study and the pooled SD (R: NULL without ``cycles``)
+    cycles: np.ndarray | None = None
+    sd_n_of_1: float | None = None
+    #: whether TE/lower/upper were given on the analysis scale, and the (back-)
+    #: transformation's name (R: NULL when not given)
+    transf: bool = True
+    func_transf: str | None = None
+    func_backtransf: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

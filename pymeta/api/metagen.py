@@ -7,6 +7,7 @@ into ``TE``/``seTE`` and then calls :func:`fit_generic`, as R's functions call m
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 
 import numpy as np
@@ -17,7 +18,7 @@ from ..model.pooling import ModelOptions, pool
 from ..model.tau2 import MetaforWarning
 from ..result import MetaGen
 from ..model import nmath
-from ..model.rmath import qt
+from ..model.rmath import qt, rexp, rlog, rsum
 from ._args import (Warn, check_length, check_level, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, setchar_vec, studlabs,
                     subset_studies)
@@ -45,7 +46,7 @@ SUBGROUP_ARGS = frozenset({"subgroup", "subgroup_name", "test_subgroup", "predic
                            "tau_common", "byvar"})
 
 #: metagen's own arguments pymeta lacks (besides :data:`LACKING_COMMON`).
-_LACKING = LACKING_COMMON | frozenset({"cycles", "transf", "func_transf"})
+_LACKING = LACKING_COMMON | frozenset({"args_transf", "args_backtransf"})
 
 #: Tested option values (the grid the parity tests and strategies draw from).
 SUPPORTED = {
@@ -293,7 +294,7 @@ def resolve_model(args: dict, null_effect: float = 0.0, warn: Warn | None = None
 
 def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
                 method: str = "Inverse", study_df=None, backtransf: bool = True,
-                exclude=None) -> dict:
+                exclude=None, zero_se_na: bool = True) -> dict:
     """metagen's steps (9)-(14) on study estimates; returns the fields of :class:`Meta`.
 
     ``exclude`` (meta's argument, None when not given): studies kept in the output but
@@ -305,7 +306,9 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
     seTE = np.asarray(seTE, dtype=float).copy()
     k_all = TE.size
     with np.errstate(invalid="ignore"):
-        if np.any(seTE[~np.isnan(seTE)] <= 0):
+        # zero_se_na False: metagen with cycles, whose new standard errors come after
+        # this check (R: section 11 after section 9)
+        if zero_se_na and np.any(seTE[~np.isnan(seTE)] <= 0):
             warn.warn("Zero values in seTE replaced by NAs.")
             seTE[~np.isnan(seTE) & (seTE == 0)] = np.nan
     overall = common or random
@@ -357,7 +360,8 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
             null_effect: float = 0.0, n_e=None, n_c=None, pval=None, df=None, lower=None,
-            upper=None, level_ci=0.95, backtransf=None, control=None, tau_preset=None,
+            upper=None, level_ci=0.95, cycles=None, transf=None, func_transf=None,
+            backtransf=None, func_backtransf=None, control=None, tau_preset=None,
             warn=None, **r_only) -> MetaGen:
     """Generic inverse-variance meta-analysis (R meta ``metagen``), R's defaults throughout.
 
@@ -370,6 +374,17 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     ("z", or "t" when ``df`` is given) chooses the study-level intervals; given limits are
     kept as the study's interval. ``subset`` and ``exclude`` (logical vectors or 0-based
     positions) select the studies analysed and those left out of pooling.
+
+    ``transf = False`` (the default when ``func_transf`` is given) says ``TE``, ``lower``
+    and ``upper`` are on the original scale: they are transformed first, with
+    ``func_transf`` or meta's rule for ``sm`` (``meta-transf.R``: log for ratio and log
+    measures, Fisher's z for ZCOR, logit for PLOGIT, arcsine for PAS, square root for
+    IRS, log(1 - VE / 100) for VE, where the limits swap); ``seTE`` is not transformed.
+    ``func_transf``/``func_backtransf`` are names of R meta's functions (``"log"``,
+    ``"cor2z"``, ...) or Python callables (R keeps the function's name).
+    ``cycles`` (n-of-1 trials, metagen section 11): the standard errors are replaced by
+    the pooled SD ``sqrt(sum((cycles - 1) seTE^2) / sum(cycles - 1))`` over
+    ``sqrt(cycles)``, and study intervals use the normal quantile.
     Returns a :class:`pymeta.result.MetaGen`.
     """
     extra = pop_user_args(r_only)
@@ -377,6 +392,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     method_ci = setchar(("z" if df is None else "t") if method_ci is None else method_ci,
                         CHOICES["method_ci_cont"], "method_ci")
+    transf, ftr, func_backtransf = _transf_args(transf, func_transf, func_backtransf)
     labels_raw = column(studlab, data, "studlab")
     raw = {name: column(v, data, name) for name, v in
            dict(TE=TE, seTE=seTE, lower=lower, upper=upper, pval=pval, df=df, n_e=n_e,
@@ -390,10 +406,20 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     x = {name: (np.full(k_all, np.nan) if v is None and name in ("TE", "seTE")
                 else numeric(v, name, labels, required=False))
          for name, v in raw.items()}
+    if not transf:
+        _transform_inputs(x, raw, sm, ftr)
+    cyc = numeric(column(cycles, data, "cycles"), "cycles", labels, required=False)
+    if cyc is not None:
+        with np.errstate(invalid="ignore"):
+            if np.any(cyc[~np.isnan(cyc)] < 1):
+                raise ValueError("Argument 'cycles' must be larger equal 1.")
+        method_ci = "z"
     arg = "TE"
     check_length(arg, k_all, seTE=x["seTE"], studlab=None if labels_raw is None else labels,
                  n_e=x["n_e"], n_c=x["n_c"], pval=x["pval"], df=x["df"], lower=x["lower"],
-                 upper=x["upper"])
+                 upper=x["upper"], cycles=cyc)
+    if cyc is not None:
+        x["cycles"] = cyc
     lci = numeric(np.atleast_1d(level_ci), "level_ci")
     if lci.size == 1:
         lci = np.full(k_all, lci[0])
@@ -414,13 +440,17 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
         raise ValueError("No studies to combine in meta-analysis.")
     if np.any(seTE_v[~np.isnan(seTE_v)] < 0):
         raise ValueError("Argument 'seTE' must be larger equal 0.")
-    _se_from_ci_pval(TE_v, seTE_v, x, lci)
+    sd_n_of_1 = None
+    if cyc is None:
+        _se_from_ci_pval(TE_v, seTE_v, x, lci)
+    else:
+        seTE_v, sd_n_of_1 = _n_of_1(seTE_v, x["cycles"])
     model = resolve_model(locals(), null_effect=float(null_effect), warn=w)
     model, user_fields = with_user_args(model, uargs, TE_v.size, "metagen")
     study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
     fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,
                          backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf,
-                         study_df=study_df, exclude=excl)
+                         study_df=study_df, exclude=excl, zero_se_na=cyc is None)
     lo, up = np.array(fields["lower"], float), np.array(fields["upper"], float)
     for given, out in ((x["lower"], lo), (x["upper"], up)):
         if given is not None:   # R keeps the confidence limits given
@@ -429,8 +459,107 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     fields.update(user_fields)
     avail_ci = x["lower"] is not None or x["upper"] is not None
     return MetaGen(**fields, n_e=x["n_e"], n_c=x["n_c"], method_ci=method_ci,
-                   level_ci=lci if avail_ci else None,
+                   level_ci=lci if avail_ci else None, cycles=x.get("cycles"),
+                   sd_n_of_1=sd_n_of_1, transf=transf, func_transf=ftr and ftr[0],
+                   func_backtransf=func_backtransf,
                    warnings=tuple(w.warnings), notes=tuple(w.notes))
+
+
+#: meta's transformations (``meta-transf.R``) by R name, and the back-transformation R
+#: chooses for each when ``func.backtransf`` is not given.
+_TRANSF = {
+    "log": rlog, "exp": rexp, "sqrt": np.sqrt,
+    "cor2z": lambda x: 0.5 * rlog((1 + x) / (1 - x)),
+    "z2cor": lambda x: _elementwise(math.tanh, x),
+    "p2logit": lambda x: rlog(x / (1 - x)),                 # R's qlogis
+    "logit2p": lambda x: 1 / (1 + rexp(-x)),
+    "p2asin": lambda x: _elementwise(math.asin, np.sqrt(x)),
+    "VE2logVR": lambda x: rlog(1 - x / 100),
+    "logVR2VE": lambda x: 100 * (1 - rexp(x)),
+}
+_BACKTRANSF = {"log": "exp", "cor2z": "z2cor", "p2logit": "logit2p", "p2asin": "asin2p",
+               "VE2logVR": "logVR2VE"}
+
+
+def _elementwise(f, x):
+    """The C library's function elementwise, as R calls it (NaN outside its domain)."""
+    def one(v):
+        try:
+            return f(v)
+        except ValueError:
+            return math.nan
+    return np.array([one(v) if v == v else v for v in np.asarray(x, float).ravel()])
+
+
+def _func_name(f, arg: str):
+    """R's ``chkfunc`` and ``deparse(substitute(f))``: a name R meta knows, or a callable
+    (kept under its ``__name__``)."""
+    if f is None:
+        return None, None
+    if callable(f):
+        return getattr(f, "__name__", repr(f)), f
+    if isinstance(f, str):
+        if f not in _TRANSF:
+            raise NotImplementedError(f"Argument '{arg.replace('_', '.')}' = '{f}': pymeta "
+                                      f"knows meta's functions {sorted(_TRANSF)}; pass a "
+                                      "Python callable for any other.")
+        return f, _TRANSF[f]
+    raise ValueError(f"Argument '{arg.replace('_', '.')}' must be a function.")
+
+
+def _transf_args(transf, func_transf, func_backtransf):
+    """metagen's checks of ``transf``, ``func.transf`` and ``func.backtransf`` (R: ``transf
+    = gs("transf") & missing(func.transf)``; without ``func.backtransf`` R knows the
+    inverse of log, cor2z, p2logit, p2asin and VE2logVR only, else it stops)."""
+    name, fun = _func_name(func_transf, "func_transf")
+    transf = (func_transf is None) if transf is None else check_logical(transf, "transf")
+    bname, _ = _func_name(func_backtransf, "func_backtransf")
+    if name is not None and bname is None:
+        if name not in _BACKTRANSF:
+            raise ValueError("Argument 'func.backtransf' must be specified.")
+        bname = _BACKTRANSF[name]
+    return transf, (name, fun) if name is not None else None, bname
+
+
+def _transform_inputs(x: dict, raw: dict, sm: str, func) -> None:
+    """metagen (``transf = FALSE``): ``TE``, ``lower`` and ``upper`` given on the original
+    scale are transformed (meta's ``transf``: all-NA vectors are left alone); for VE
+    the transformation decreases, so the limits swap."""
+    if func is not None:
+        f = func[1]
+    elif sm in ("HR", "OR", "RR", "IRR", "ROM", "DOR", "PLN", "IRLN", "MLN"):
+        f = rlog
+    elif sm in ("ZCOR", "PLOGIT", "PAS", "VE"):
+        f = _TRANSF[{"ZCOR": "cor2z", "PLOGIT": "p2logit", "PAS": "p2asin",
+                     "VE": "VE2logVR"}[sm]]
+    elif sm == "IRS":
+        f = np.sqrt
+    else:
+        f = None
+    for name in ("TE", "lower", "upper"):
+        v = x[name]
+        if raw[name] is None or f is None or np.all(np.isnan(v)):
+            continue
+        with np.errstate(all="ignore"):
+            x[name] = np.asarray(f(v), dtype=float)
+    if sm == "VE" and raw["lower"] is not None and raw["upper"] is not None:
+        x["lower"], x["upper"] = x["upper"], x["lower"]
+
+
+def _n_of_1(seTE, cycles):
+    """metagen section (11), n-of-1 trials: zero standard errors are NA first (section 9,
+    silently with cycles), then every study gets ``sd.n_of_1 / sqrt(cycles)`` with
+    ``sd.n_of_1 = sqrt(sum(df seTE^2) / sum(df))``, ``df = cycles - 1``, NAs left out of
+    both sums."""
+    se = seTE.copy()
+    se[se == 0] = np.nan
+    dfc = cycles - 1
+    num = rsum((dfc * se ** 2)[~np.isnan(dfc * se ** 2)])
+    den = rsum(dfc[~np.isnan(dfc)])
+    with np.errstate(all="ignore"):
+        sd = math.sqrt(num / den) if den != 0 else math.nan
+        out = sd / np.sqrt(cycles)
+    return out, sd
 
 
 def _upper_quantile(a, df) -> np.ndarray:

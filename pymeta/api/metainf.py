@@ -121,6 +121,9 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
     if x.exclude is not None or x.call[1].get("subset") is not None:
         raise NotImplementedError(f"{kind}() of a result made with argument 'exclude' or "
                                   "'subset' is not implemented in pymeta yet.")
+    if getattr(x, "cycles", None) is not None or not getattr(x, "transf", True):
+        raise NotImplementedError(f"{kind}() of a metagen result made with argument 'cycles' "
+                                  "or 'transf = FALSE' is not implemented in pymeta yet.")
     if x.weights_common is not None or x.weights_random is not None or x.TE_tau is not None:
         raise NotImplementedError(f"{kind}() of a meta-analysis with user-specified weights or "
                                   "'TE.tau' is not implemented in pymeta yet.")

@@ -132,8 +132,9 @@ def update(res, **changes):
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"update() for {fun} results is not implemented yet.")
     refused = ("subset", "exclude", "byvar") + (
-        ("lower", "upper", "pval", "df", "n_e", "n_c", "method_ci") if fun == "metagen" else ())
-    given = [a for a in refused if call.get(a) is not None]
+        ("lower", "upper", "pval", "df", "n_e", "n_c", "method_ci", "cycles", "transf",
+         "func_transf", "func_backtransf") if fun == "metagen" else ())
+    given = [a for a in refused if call.get(a) is not None and call.get(a) is not True]
     if given:
         raise NotImplementedError(f"update() of a {fun} result made with argument(s) "
                                   f"{', '.join(given)} is not implemented in pymeta yet.")
