@@ -392,24 +392,20 @@ def _user_weights(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_
     vi = seTE[usable] ** 2
     if opts.weights_common is not None:   # rma.uni(method = "FE"): only its variance check
         usw.variance_ratio_warning(vi)
+        usw.check_all_infinite(vi)         # (and, with k > 1, its heterogeneity block)
         res.update(usw.common_usw(TE, seTE, usable, opts.weights_common, opts))
     if opts.weights_random is not None:
         if opts.usw_adhoc_dropped:
             warnings.warn("Ad hoc variance correction not implemented for user-specified "
                           "weights.", tau2_mod.MetaforWarning, stacklevel=2)
-        if np.isinf(vi).any() and vi.size > 1:
-            # R: metafor's rma.uni gets the infinite variance (meta's hetcalc leaves the
-            # study out); with REML it stops ("missing value where TRUE/FALSE needed"),
-            # with DL it returns (random/metabin#318): not followed yet. A single such
-            # study is pooled as it is (TE and seTE infinite), as in R.
-            raise NotImplementedError(
-                "User-specified weights for the random effects model with a study of infinite "
-                "standard error (metafor then estimates tau2 with that study, and meta's "
-                "hetcalc without it) are not implemented in pymeta.")
         # one rma.uni fit per CI method, each estimating tau2 (and warning) anew; hetcalc's
         # TE.tau and tau.preset do not reach them
+        infinite = vi.size > 1 and bool(np.isinf(vi).any())
         for _ in given[0]:
-            if k > 1:
+            if infinite:
+                # hetcalc left these studies out; rma.uni gets them (see usw.tau2_infinite_vi)
+                tau2_fit = usw.tau2_infinite_vi(TE[usable], vi, opts.method_tau, opts.control)
+            elif k > 1:
                 tau2_fit = _estimate_tau2(TE[usable], vi, opts.method_tau, opts.control).tau2
         # R keeps the unrecycled CI / PI methods and ad hoc settings (no KR fallback)
         mr, mp, adhoc_ci, adhoc_pi = (tuple(g) for g in given)

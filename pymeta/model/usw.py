@@ -29,12 +29,14 @@ import warnings
 
 import numpy as np
 
+from . import tau2 as t2
 from .heterogeneity import calc_Rb
 from .intervals import ci
 from .rmath import rsum
 from .tau2 import MetaforWarning
 
-__all__ = ["common_usw", "random_usw", "predict_df", "variance_ratio_warning"]
+__all__ = ["common_usw", "random_usw", "predict_df", "variance_ratio_warning",
+           "check_all_infinite", "tau2_infinite_vi"]
 
 NA = math.nan
 
@@ -118,3 +120,170 @@ def random_usw(TE, seTE, sel, weights, tau2_fit: float, k: int, opts, method_ran
         lower_predict=np.asarray(pred.lower), upper_predict=np.asarray(pred.upper),
         Rb=Rb.TE, lower_Rb=Rb.lower, upper_Rb=Rb.upper, tau2_calc=tau2_calc,
         method_random_ci=tuple(method_random_ci), method_predict=tuple(method_predict))
+
+
+# ------------------------------------------------------------- studies of infinite variance
+#
+# meta's hetcalc leaves studies with an infinite TE or seTE out, but runUSW hands every
+# usable study to rma.uni, so the weighted fits see vi = Inf (and, e.g. for a risk ratio
+# with a zero cell and incr = 0, yi = +-Inf). metafor has no special case for them: its
+# estimators run on as they are, with R's arithmetic (1 / Inf = 0, Inf - Inf = NaN,
+# max() of a NaN is NaN), and stop where an ``if`` meets NA or LINPACK meets NaN. The
+# functions below follow rma.uni (metafor 3.8-1, intercept-only model, all vi > 0 as
+# metagen sets zero standard errors to NA) through those paths.
+
+_NA_IF = "missing value where TRUE/FALSE needed"       # R's if (NA)
+_FFI_NAN = "NA/NaN/Inf in foreign function call (arg 1)"  # qr() (LINPACK dqrdc2) on NaN
+_SINGULAR = "singular matrix 'a' in solve"                # qr.solve() of a zero column
+
+
+def _rmax(*xs: float) -> float:
+    """R's ``max()`` of numbers: NaN as soon as one of them is NaN."""
+    if any(math.isnan(x) for x in xs):
+        return NA
+    return max(xs)
+
+
+def _invcalc(w: np.ndarray) -> float:
+    """metafor's ``.invcalc(X = 1, W = diag(w))``: ``qr.solve(sqrt(W) %*% X, diag(k))``,
+    which stops on a NaN weight (LINPACK) and on a column of zero weights (rank 0)."""
+    if np.isnan(w).any():
+        raise ValueError(_FFI_NAN)
+    if not (w != 0).any():
+        raise ValueError(_SINGULAR)
+    return t2._invcalc_int(w)
+
+
+def check_all_infinite(vi) -> None:
+    """rma.uni's heterogeneity block (every method, also the common effect fit) inverts
+    ``diag(1 / vi)`` when k > 1: with every vi infinite that is a zero matrix."""
+    vi = np.asarray(vi, dtype=float)
+    if vi.size > 1:
+        _invcalc(1.0 / vi)
+
+
+def tau2_infinite_vi(yi, vi, method: str, control=None) -> float:
+    """``rma.uni(yi, vi, weights, method)$tau2`` for k >= 2 studies, some of infinite
+    sampling variance (all vi > 0), or ValueError with R's message where rma.uni stops.
+
+    With finite yi the infinite-variance studies get weight 1 / Inf = 0 in every
+    inverse-variance sum but still count in k: DL gives ``(Q - (k - 1)) / tr(P)``, HS
+    ``(Q - k) / sum(1/vi)``, PM the root of ``Q(tau2) = k - 1``, EB scores with
+    ``k / (k - 1)``, SJ and ML / REML are those of the finite studies; HE is
+    ``(RSS - Inf) / (k - 1)``, i.e. 0, which is also where ML, REML and EB start. The
+    log likelihood check of ML and REML compares -Inf with -Inf: R stops when the
+    estimate exceeds ``threshold`` (``NA && TRUE``) and carries on otherwise.
+
+    With an infinite yi the centred estimates hold NaN: every Q is NaN, so DL, HS and HE
+    return NaN (meta then uses tau2 = 0), PM and ML / REML / EB stop in an ``if`` on NA
+    (ML / REML / EB through their NaN starting value) and SJ in ``qr()``.
+    """
+    yi = np.asarray(yi, dtype=float)
+    vi = np.asarray(vi, dtype=float)
+    k = yi.size
+    con = t2._merge_control(control)
+    user = t2._norm_control(control)
+    tmin = float(con["tau2_min"])
+    if tmin < 0 and -tmin > vi.min():
+        tmin = con["tau2_min"] = -float(vi.min())
+        warnings.warn("Value of 'tau2.min' constrained to -min(vi).", MetaforWarning,
+                      stacklevel=3)
+    # the ratio check of rma.uni skips an infinite max(vi) / min(vi): no warning
+    finite_y = bool(np.isfinite(yi).all())
+    yc = t2._r_center(yi) if finite_y else None
+
+    def quad(M: np.ndarray) -> float:          # crossprod(Ymc, M) %*% Ymc
+        return t2._quad(yc, M) if finite_y else NA
+
+    def p_matrix(w: np.ndarray) -> np.ndarray:
+        return t2._p_matrix(w, _invcalc(w))
+
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if method in ("DL", "HS"):
+            wi = 1.0 / vi
+            P = p_matrix(wi)
+            if method == "DL":
+                tau2 = np.float64(quad(P) - (k - 1)) / np.float64(t2._tr(P))
+            else:
+                tau2 = np.float64(quad(P) - k) / np.float64(t2._rsum(wi))
+        elif method == "HE":
+            # tr(P V) is +Inf (diagonal of P positive): (RSS - Inf) / (k - 1)
+            tau2 = -math.inf if finite_y else NA
+        elif method == "SJ":
+            if con["tau2_init"] is None:
+                tau2_0 = t2._r_var(yc) * (k - 1) / k if finite_y else NA
+            else:
+                tau2_0 = float(con["tau2_init"])
+            P = p_matrix(1.0 / (vi + tau2_0))
+            tau2 = np.float64(tau2_0) * quad(P) / (k - 1)
+        elif method == "PM":
+            mad = t2._r_mad(yi) if finite_y else NA
+            con["tau2_max"] = (float(user["tau2_max"]) if user.get("tau2_max") is not None
+                               else _rmax(100.0, 10 * (mad * mad)))
+
+            def qe(t: float) -> float:
+                if np.any(t + vi < 0):
+                    raise t2.MetaforError("Some marginal variances are negative.")
+                return quad(p_matrix(1.0 / (vi + t)))
+
+            if math.isnan(qe(tmin)):
+                raise ValueError(_NA_IF)
+            tau2 = t2.pm_root(qe, k - 1, tmin, con)
+        elif method in ("ML", "REML", "EB"):
+            tau2 = _fisher_infinite(yi, vi, yc, quad, p_matrix, method, con, k)
+        else:
+            raise NotImplementedError(
+                f"method.tau = '{method}' with user-specified weights and a study of "
+                "infinite standard error is not implemented in pymeta.")
+        tau2 = _rmax(tmin, float(tau2))
+        if not math.isnan(tau2) and np.any(tau2 + vi < 0):
+            raise t2.MetaforError("Some marginal variances are negative.")
+    check_all_infinite(vi)     # the heterogeneity block (reached by HE with all vi = Inf)
+    return tau2
+
+
+def _fisher_infinite(yi, vi, yc, quad, p_matrix, method, con, k) -> float:
+    """rma.uni's Fisher scoring (ML, REML, EB) as in :func:`tau2_infinite_vi`."""
+    finite_y = yc is not None
+    tmin = float(con["tau2_min"])
+    threshold = float(con["threshold"])
+    if con["tau2_init"] is None:
+        tau2 = _rmax(0.0, -math.inf if finite_y else NA, tmin)   # HE start
+    else:
+        tau2 = float(con["tau2_init"])
+    change = threshold + 1.0
+    it = 0
+    while change > threshold:
+        it += 1
+        old2 = tau2
+        if math.isnan(tau2):                   # any(tau2 + vi < 0) is NA
+            raise ValueError(_NA_IF)
+        if np.any(tau2 + vi < 0):
+            raise t2.MetaforError("Some marginal variances are negative.")
+        wi = 1.0 / (vi + tau2)
+        if np.isinf(wi).any():
+            raise t2.MetaforError("Division by zero when computing the inverse variance "
+                                  "weights.")
+        P = p_matrix(wi)
+        if method == "ML":
+            adj = (quad(t2._matmul_ref(P, P)) - t2._rsum(wi)) / np.float64(t2._rsum(wi * wi))
+        elif method == "REML":
+            PP = t2._matmul_ref(P, P)
+            adj = (quad(PP) - t2._tr(P)) / np.float64(t2._tr(PP))
+        else:
+            adj = (quad(P) * k / (k - 1) - k) / np.float64(t2._rsum(wi))
+        tau2 = t2.fisher_step(tau2, float(adj), con)
+        change = abs(old2 - tau2)
+        if it > con["maxiter"]:
+            raise t2.FisherScoringError("Fisher scoring algorithm did not converge. "
+                                        "See 'help(rma)' for possible remedies.")
+    if method in ("ML", "REML") and con["ll0check"]:
+        # the log likelihoods at 0 and at tau2 are both -Inf (sum(log(vi)) = Inf; NaN with
+        # an infinite yi): if (NaN > tol && tau2 > threshold)
+        p_matrix(1.0 / vi)
+        if math.isnan(tau2) or tau2 > threshold:
+            raise ValueError(_NA_IF)
+    if np.any(tau2 + vi < 0):
+        raise t2.MetaforError("Some marginal variances are negative.")
+    p_matrix(1.0 / (vi + tau2))
+    return tau2
