@@ -19,8 +19,13 @@ metafor's R/rma.uni.r for a design matrix ``X`` (intercept and moderators) step 
 * the standard errors of each method, ``QE`` (W = 1/vi), ``vt = (k-p)/tr(P_FE)``, ``I2``,
   ``H2`` (for the common effect fit ``method = "FE"``: ``I2`` and ``H2`` from ``QE``).
 
-The products are computed with numpy (not the bit-level replica of
-:mod:`pymeta.model.tau2`); the results agree with R to about 1e-14 relative.
+Rounding follows R's own sequence as :mod:`pymeta.model.tau2` does for the intercept-only
+model: the design matrix has R's column order (``factor()`` sorts the levels),
+``.invcalc`` is LINPACK ``dqrdc2`` + ``dqrcf`` (``dqrsl`` job 100) on ``sqrt(W) X`` and a
+reference ``dsyrk`` for ``tcrossprod``, every ``%*%`` a reference ``dgemm``/``dgemv``
+(left-to-right sums over the inner index, evaluated left to right as R parses ``W %*% X
+%*% stXWX %*% crossprod(X, W)``), ``sum()``/``.tr()`` long double sums. ``y'Py`` cancels
+heavily when Q is small, so the last bits of ``P`` matter (QE, Q.resid, its p-value).
 """
 from __future__ import annotations
 
@@ -55,31 +60,154 @@ class ModFit:
     iterations: int = 0
 
 
+def _r_levels(groups) -> list:
+    """The levels of ``factor(subgroup)`` as ``model.matrix(~ subgroup)`` makes them: the
+    sorted distinct values (numbers numerically, logicals FALSE < TRUE, strings by code
+    point as in the C / C.UTF-8 collation R runs with here)."""
+    uniq = list(dict.fromkeys(groups))
+    if all(isinstance(g, bool) or isinstance(g, np.bool_) for g in uniq):
+        return sorted(uniq)
+    if all(isinstance(g, (int, float, np.integer, np.floating))
+           and not isinstance(g, (bool, np.bool_)) for g in uniq):
+        return sorted(uniq, key=float)
+    try:
+        return sorted(uniq, key=str)
+    except TypeError:   # pragma: no cover - mixed unorderable values
+        return uniq
+
+
 def design_matrix(groups) -> np.ndarray:
-    """``model.matrix(~ subgroup)``: intercept and a dummy for each level after the first
-    (the parametrisation does not change tau2, QE or the CIs)."""
-    levels = list(dict.fromkeys(groups))
+    """``model.matrix(~ subgroup)``: intercept and a treatment dummy for each level after
+    the first, levels sorted as R's ``factor()`` sorts them. (The parametrisation does not
+    change tau2 or QE mathematically, but it does change their rounding: R's column order
+    is needed to reproduce R's last bits.)"""
+    levels = _r_levels(groups)
     X = np.ones((len(groups), len(levels)))
     for j, lev in enumerate(levels[1:], start=1):
         X[:, j] = [1.0 if g == lev else 0.0 for g in groups]
     return X
 
 
+# ---------------------------------------------------------------------------
+# R's arithmetic for the k x p design (reference BLAS / LINPACK, as in tau2.py)
+# ---------------------------------------------------------------------------
+
+def _ddot(x: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Reference ``ddot(x, Y[:, c])`` for every column c: a left-to-right sum."""
+    return np.add.accumulate(x[:, None] * Y, axis=0)[-1]
+
+
+def _dqrdc2(x: np.ndarray, tol: float = 1e-07):
+    """R's LINPACK ``dqrdc2`` (src/appl/dqrdc2.f, ``qr(x, tol = 1e-07)``): Householder QR
+    with limited column pivoting. Returns (qr, qraux, rank, pivot) (pivot 0-based)."""
+    x = np.array(x, dtype=float, copy=True)
+    n, p = x.shape
+    qraux = np.zeros(p)
+    if n > 0:
+        for j in range(p):
+            qraux[j] = t2._dnrm2(x[:, j])
+    work1 = qraux.copy()
+    work2 = np.where(qraux == 0.0, 1.0, qraux)
+    jpvt = list(range(p))
+    k = p + 1                                   # Fortran's k (1-based count)
+    for l in range(min(n, p)):
+        while not (l + 1 >= k or qraux[l] >= work2[l] * tol):
+            order = list(range(l + 1, p)) + [l]
+            x[:, l:] = x[:, order]
+            jpvt[l:] = [jpvt[i] for i in order]
+            qraux[l:] = qraux[order]
+            work1[l:] = work1[order]
+            work2[l:] = work2[order]
+            k -= 1
+        if l + 1 == n:
+            continue
+        nrmxl = t2._dnrm2(x[l:, l])
+        if nrmxl == 0.0:
+            continue
+        if x[l, l] != 0.0:
+            nrmxl = math.copysign(nrmxl, x[l, l])
+        x[l:, l] = (1.0 / nrmxl) * x[l:, l]                     # dscal
+        x[l, l] = 1.0 + x[l, l]
+        for j in range(l + 1, p):
+            t = -float(_ddot(x[l:, l], x[l:, j:j + 1])[0]) / x[l, l]
+            if t != 0.0:                                         # daxpy
+                x[l:, j] = x[l:, j] + t * x[l:, l]
+            if qraux[j] != 0.0:
+                a = abs(x[l, j]) / qraux[j]
+                tt = max(1.0 - a * a, 0.0)
+                if abs(tt) >= 1e-6:
+                    qraux[j] = qraux[j] * math.sqrt(tt)
+                else:
+                    qraux[j] = t2._dnrm2(x[l + 1:, j])
+                    work1[j] = qraux[j]
+        qraux[l] = x[l, l]
+        x[l, l] = -nrmxl
+    return x, qraux, min(k - 1, n), jpvt
+
+
+def _qr_coef_identity(qr: np.ndarray, qraux: np.ndarray, rank: int) -> np.ndarray:
+    """``qr.coef(qr, diag(n))`` (LINPACK ``dqrcf``: ``dqrsl`` job 100 on every column of
+    the identity): Q'y by the stored Householder vectors, then back substitution."""
+    n = qr.shape[0]
+    Y = np.eye(n)
+    for j in range(min(rank, n - 1)):
+        if qraux[j] == 0.0:
+            continue
+        xj = qr[j:, j].copy()
+        xj[0] = qraux[j]                  # dqrsl puts qraux on the diagonal meanwhile
+        t = -_ddot(xj, Y[j:, :]) / xj[0]
+        Y[j:, :] = np.where(t[None, :] != 0.0, Y[j:, :] + t[None, :] * xj[:, None],
+                            Y[j:, :])
+    B = Y[:rank, :].copy()
+    for j in range(rank - 1, -1, -1):
+        if qr[j, j] == 0.0:
+            raise MetaforError("exact singularity in 'qr.coef'")
+        B[j, :] = B[j, :] / qr[j, j]
+        if j > 0:
+            t = -B[j, :]
+            B[:j, :] = np.where(t[None, :] != 0.0, B[:j, :] + t[None, :] * qr[:j, j][:, None],
+                                B[:j, :])
+    return B
+
+
+def _tcrossprod_self(B: np.ndarray) -> np.ndarray:
+    """``tcrossprod(B)`` (reference ``dsyrk``): element (i, j) the left-to-right sum over l
+    of ``B[i, l] * B[j, l]``."""
+    return np.add.accumulate(B[:, None, :] * B[None, :, :], axis=2)[:, :, -1]
+
+
 def _stxwx(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """metafor's ``.invcalc(X, W = diag(w), k)``: ``(X'WX)^-1`` via QR of ``sqrt(W) X``."""
-    _, R = np.linalg.qr(np.sqrt(w)[:, None] * X)
-    Rinv = np.linalg.solve(R, np.eye(R.shape[0]))
-    return Rinv @ Rinv.T
+    """metafor's ``.invcalc(X, W = diag(w), k)``: ``tcrossprod(qr.solve(sqrt(W) %*% X,
+    diag(k)))`` with R's LINPACK QR (``sqrt(W) %*% X`` is exact: one non-zero term)."""
+    sWX = np.sqrt(w)[:, None] * X
+    qr, qraux, rank, _ = _dqrdc2(sWX)
+    if rank != min(X.shape):
+        raise MetaforError("singular matrix 'a' in solve")
+    return _tcrossprod_self(_qr_coef_identity(qr, qraux, rank))
+
+
+_mm = t2._matmul_ref      # reference dgemm: left-to-right sums over the inner index
 
 
 def _p_mat(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """``W - W X stXWX X'W``."""
+    """``W - W %*% X %*% stXWX %*% crossprod(X, W)`` evaluated left to right as R does
+    (``W %*% X`` and ``crossprod(X, W)`` are exact with a diagonal ``W``)."""
     WX = w[:, None] * X
-    return np.diag(w) - WX @ _stxwx(X, w) @ WX.T
+    M = _mm(_mm(WX, _stxwx(X, w)), X.T * w[None, :])
+    P = -M
+    idx = np.arange(w.size)
+    P[idx, idx] = w - M[idx, idx]
+    return P
 
 
 def _quad(y: np.ndarray, M: np.ndarray) -> float:
-    return float(y @ M @ y)
+    """``crossprod(y, M) %*% y`` (two left-to-right dgemv sums)."""
+    return t2._quad(y, M)
+
+
+_tr = t2._tr              # .tr(): sum(diag()) in long double
+_rsum = t2._rsum          # sum(): long double
+_sum_pp = t2._colsum_pp   # sum(A * B): long double, column-major
 
 
 def _rss_fun(yc, vi, X):
@@ -126,16 +254,16 @@ def rma_mods(yi, vi, X, method: str = "REML", control: Optional[Mapping] = None)
     if method == "HS":
         wi = 1.0 / vi
         P = _p_mat(X, wi)
-        tau2 = (_quad(yc, P) - k) / wi.sum()
+        tau2 = (_quad(yc, P) - k) / _rsum(wi)
     if method in ("HE", "ML", "REML", "EB"):
-        P = np.eye(k) - X @ _stxwx(X, np.ones(k)) @ X.T
-        PV = P * vi[None, :]
-        trPV = float(np.trace(PV))
+        P = np.eye(k) - _mm(X, _mm(_stxwx(X, np.ones(k)), X.T))
+        PV = P * vi[None, :]               # P %*% diag(vi): one non-zero term each
+        trPV = _tr(PV)
         tau2 = (_quad(yc, P) - trPV) / (k - p)
     if method == "DL":
         wi = 1.0 / vi
         P = _p_mat(X, wi)
-        trP = float(np.trace(P))
+        trP = _tr(P)
         tau2 = (_quad(yc, P) - (k - p)) / trP
     if method == "SJ":
         tau2_0 = (t2._r_var(yc) * (k - 1) / k if con["tau2_init"] is None
@@ -158,12 +286,12 @@ def rma_mods(yi, vi, X, method: str = "REML", control: Optional[Mapping] = None)
             wi = _weights(vi, tau2)
             P = _p_mat(X, wi)
             if method == "ML":
-                adj = (_quad(yc, P @ P) - wi.sum()) / (wi * wi).sum()
+                adj = (_quad(yc, _mm(P, P)) - _rsum(wi)) / _rsum(wi * wi)
             elif method == "REML":
-                PP = P @ P
-                adj = (_quad(yc, PP) - np.trace(P)) / np.trace(PP)
+                PP = _mm(P, P)
+                adj = (_quad(yc, PP) - _tr(P)) / _tr(PP)
             else:
-                adj = (_quad(yc, P) * k / (k - p) - k) / wi.sum()
+                adj = (_quad(yc, P) * k / (k - p) - k) / _rsum(wi)
             tau2 = t2.fisher_step(tau2, adj, con)
             change = abs(old2 - tau2)
             if it > con["maxiter"]:
@@ -187,36 +315,32 @@ def rma_mods(yi, vi, X, method: str = "REML", control: Optional[Mapping] = None)
         tau2 = t2._finish_tau2(tau2, vi, con)
         t = max(tau2, 0.0)
         if method == "HS":
-            se = math.sqrt(1 / wi.sum() ** 2 * (2 * (k - p) + 4 * t * np.trace(P)
-                                                + 2 * t * t * (P * P).sum()))
+            sw = _rsum(wi)
+            se = math.sqrt(1 / (sw * sw) * ((2 * (k - p) + 4 * t * _tr(P))
+                                            + 2 * (t * t) * _sum_pp(P, P)))
         elif method == "HE":
-            se = math.sqrt(1 / (k - p) ** 2 * (2 * (PV * PV.T).sum() + 4 * t * trPV
-                                               + 2 * t * t * (k - p)))
+            se = math.sqrt(1 / ((k - p) * (k - p)) * ((2 * _sum_pp(PV, PV.T) + 4 * t * trPV)
+                                                      + 2 * (t * t) * (k - p)))
         elif method == "DL":
-            se = math.sqrt(1 / trP ** 2 * (2 * (k - p) + 4 * t * trP
-                                           + 2 * t * t * (P * P).sum()))
+            se = math.sqrt(1 / (trP * trP) * ((2 * (k - p) + 4 * t * trP)
+                                              + 2 * (t * t) * _sum_pp(P, P)))
         elif method == "SJ":
-            se = math.sqrt(tau2_0 ** 2 / (k - p) ** 2
-                           * (2 * (PV * PV.T).sum() + 4 * t * (PV * P).sum()
-                              + 2 * t * t * (P * P).sum()))
+            se = math.sqrt((tau2_0 * tau2_0) / ((k - p) * (k - p))
+                           * ((2 * _sum_pp(PV, PV.T) + 4 * t * _sum_pp(PV, P))
+                              + 2 * (t * t) * _sum_pp(P, P)))
         elif method == "ML":
-            se = math.sqrt(2 / (wi * wi).sum())
+            se = math.sqrt(2 / _rsum(wi * wi))
         elif method == "REML":
-            se = math.sqrt(2 / (P * P).sum())
+            se = math.sqrt(2 / _sum_pp(P, P))
         else:  # EB, PM
-            wi = 1.0 / (vi + tau2)
-            se = math.sqrt(2 * k * k / (k - p) / wi.sum() ** 2)
+            sw = _rsum(1.0 / (vi + tau2))
+            se = math.sqrt(2 * (k * k) / (k - p) / (sw * sw))
     QE = vt = I2 = H2 = math.nan
     if allvipos:
         if k > p:
             Pfe = _p_mat(X, 1.0 / vi)
-            # KNOWN LIMIT (open): metafor's QE is crossprod(Ymc, P) %*% Ymc with P from
-            # .invcalc (qr.solve via LINPACK dqrdc2/dqrsl, tcrossprod) and R's matprod;
-            # numpy's QR / matmul round differently, and y'Py cancels, so QE (meta's
-            # Q.resid, pval.Q.resid) agrees with R to ~1e-8 relative only in some data
-            # sets. Matching 1e-10 needs R's exact sequence (as tau2.py does for k x 1).
             QE = max(0.0, _quad(yc, Pfe))
-            vt = (k - p) / float(np.trace(Pfe))
+            vt = (k - p) / _tr(Pfe)
             if fe:
                 I2 = max(0.0, 100 * (QE - (k - p)) / QE)
                 H2 = QE / (k - p)
@@ -233,14 +357,18 @@ def _loglik(yc, v, X, method):
     """The log likelihood of rma.uni's ``ll0check`` (weights 1/v)."""
     k, p = X.shape
     wi = 1.0 / v
-    beta = _stxwx(X, wi) @ ((wi[:, None] * X).T @ yc)
-    r = yc - X @ beta
-    rss = float((wi * r * r).sum())
+    XW = X.T * wi[None, :]                                  # crossprod(X, W), exact
+    beta = _mm(_mm(_stxwx(X, wi), XW), yc[:, None])        # stXWX %*% X'W %*% Ymc
+    r = yc - _mm(X, beta)[:, 0]
+    rss = _rsum(wi * (r * r))
+    slog = _rsum(t2._r_log(v))
     if method == "ML":
-        return -0.5 * k * math.log(2 * math.pi) - 0.5 * float(np.log(v).sum()) - 0.5 * rss
-    logdet = np.linalg.slogdet((wi[:, None] * X).T @ X)[1]
-    return (-0.5 * (k - p) * math.log(2 * math.pi) - 0.5 * float(np.log(v).sum())
-            - 0.5 * logdet - 0.5 * rss)
+        return ((((-1.0 / 2.0) * k) * math.log(2.0 * math.pi) - 0.5 * slog) - 0.5 * rss)
+    # determinant(crossprod(X, W) %*% X) is LAPACK's LU; numpy's LU (only the ll0check
+    # comparison uses it)
+    logdet = np.linalg.slogdet(_mm(XW, X))[1]
+    return (((((-1.0 / 2.0) * (k - p)) * math.log(2.0 * math.pi) - 0.5 * slog)
+             - 0.5 * logdet) - 0.5 * rss)
 
 
 def _ci_limits(control, tau2_hat, ci_control):
@@ -346,9 +474,9 @@ def tau2_ci_genq_mods(yi, vi, X, weights, level: float = 0.95,
     k, p = X.shape
     yc = t2._r_center(yi)
     P = _p_mat(X, weights)
-    trP = float(np.trace(P))
+    trP = _tr(P)
     tau2_fit = max(float(t2._merge_control(control)["tau2_min"]),
-                   (_quad(yc, P) - float(np.sum(np.diagonal(P) * vi))) / trP)
+                   (_quad(yc, P) - _tr(P * vi[None, :])) / trP)
     con = _ci_limits(control, tau2_fit, None)
     alpha = t2._metafor_level(100 * level)
     Q = _quad(yi, P)
@@ -369,7 +497,7 @@ def tau2_ci_genq_mods(yi, vi, X, weights, level: float = 0.95,
                                g_min > alpha / 2, lambda t: area(t) - alpha / 2, con)
     if allvipos:
         Pfe = _p_mat(X, 1.0 / vi)
-        vt = (k - p) / float(np.trace(Pfe))
+        vt = (k - p) / _tr(Pfe)
     else:
         vt = math.nan
     return _ci_result(lb, ub, lbs, ubs, vt, con)
