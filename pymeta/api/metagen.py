@@ -27,10 +27,20 @@ from .subgroup import meta_function
 __all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON", "USER_ARGS",
            "pop_user_args", "user_args", "subset_user_args", "with_user_args"]
 
+#: R arguments of every meta function that only shape meta's printouts and plots (labels,
+#: titles, which summaries to print), keep R objects, or choose a default for metabias.
+#: pymeta prints nothing; rather than ignore them it refuses them by name.
+LACKING_OUTPUT = frozenset({
+    "overall", "overall_hetstat", "text_common", "text_random", "text_predict",
+    "text_w_common", "text_w_random", "title", "complab", "outclab", "label_left",
+    "label_right", "col_label_left", "col_label_right", "print_subgroup_name",
+    "sep_subgroup", "seed_predict_subgroup", "keepdata", "warn_deprecated",
+})
+
 #: R arguments of every meta function that pymeta does not implement yet.
 LACKING_COMMON = frozenset({
     "cluster", "rho", "id",
-})
+}) | LACKING_OUTPUT
 
 #: User weights, ``TE.tau``, ``seed.predict`` and ``detail.tau``: arguments every meta
 #: function takes and hands on to metagen (see :func:`user_args`).
@@ -46,7 +56,8 @@ SUBGROUP_ARGS = frozenset({"subgroup", "subgroup_name", "test_subgroup", "predic
                            "tau_common", "byvar"})
 
 #: metagen's own arguments pymeta lacks (besides :data:`LACKING_COMMON`).
-_LACKING = LACKING_COMMON | frozenset({"args_transf", "args_backtransf"})
+_LACKING = LACKING_COMMON | frozenset({"args_transf", "args_backtransf", "method_bias", "pscale",
+                                        "irscale", "irunit", "label_e", "label_c", "keeprma"})
 
 #: Tested option values (the grid the parity tests and strategies draw from).
 SUPPORTED = {
