@@ -366,3 +366,33 @@ def test_live_update_null_effect(r_meta, fun):
                                       "n": np.array([20.0, 35.0, 14.0])})
     args = {**data, "studlab": ["A", "B", "C"], "null_effect": 0.3}
     check(r_meta, fun, args, "update", {"method_tau": "PM"}, label="update null.effect")
+
+
+_SEL = [
+    ("metagen", dict(TE=[0.1, 0.5, -0.2, 0.3, 0.8], seTE=[0.2, 0.3, 0.25, 0.4, 0.5],
+                     studlab=list("ABCDE"), subset=[True, True, False, True, True])),
+    ("metagen", dict(TE=[0.1, 0.5, -0.2, 0.3, 0.8], seTE=[0.2, 0.3, 0.25, 0.4, 0.5],
+                     studlab=list("ABCDE"), exclude=[False, True, False, False, False],
+                     subset=[True, True, False, True, True], subgroup=list("xxyyx"))),
+    ("metacont", dict(n_e=[20, 30, 25, 40], mean_e=[1.2, 0.8, 1.0, 1.5],
+                      sd_e=[1, 1.1, 0.9, 1.2], n_c=[22, 28, 24, 35],
+                      mean_c=[0.9, 0.7, 0.6, 1.0], sd_c=[1, 1.2, 1, 1.1], studlab=list("ABCD"),
+                      subset=[True, False, True, True], exclude=[True, False, False, False],
+                      sm="SMD")),
+    ("metabin", dict(event_e=[5, 8, 3, 0], n_e=[20, 30, 25, 10], event_c=[7, 10, 6, 2],
+                     n_c=[22, 28, 24, 12], studlab=list("ABCD"),
+                     subset=[True, True, False, True], exclude=[False, True, False, False])),
+    ("metaprop", dict(event=[5, 8, 3, 0], n=[20, 30, 25, 10], studlab=list("ABCD"),
+                      subset=[True, True, False, True], method="Inverse")),
+    ("metacor", dict(cor=[0.5, 0.3, 0.6, 0.1], n=[20, 30, 25, 40], studlab=list("ABCD"),
+                     exclude=[False, False, True, False])),
+]
+
+
+@pytest.mark.parametrize("changes", [{"method_tau": "PM"},
+                                     {"method_random_ci": "HK", "level_ma": 0.9}])
+@pytest.mark.parametrize("fun,args", _SEL, ids=[f"{f}-{i}" for i, (f, _) in enumerate(_SEL)])
+def test_live_update_subset_exclude(r_meta, fun, args, changes):
+    # R's update.meta applies the object's subset and exclude again (its data keeps
+    # .subset / .exclude); without them the update pooled every study
+    check(r_meta, fun, args, "update", changes, label=f"update {fun} subset/exclude")

@@ -131,14 +131,15 @@ def update(res, **changes):
     fun, call = res.call
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"update() for {fun} results is not implemented yet.")
-    refused = ("subset", "exclude", "byvar") + (
+    refused = ("byvar",) + (
         ("lower", "upper", "pval", "df", "n_e", "n_c", "method_ci", "cycles", "transf",
          "func_transf", "func_backtransf") if fun == "metagen" else ())
     given = [a for a in refused if call.get(a) is not None and call.get(a) is not True]
     if given:
         raise NotImplementedError(f"update() of a {fun} result made with argument(s) "
                                   f"{', '.join(given)} is not implemented in pymeta yet.")
-    args = {a: call[a] for a in (*DATA_ARGS[fun], "studlab", "data") if a in call}
+    args = {a: call[a] for a in (*DATA_ARGS[fun], "studlab", "data", "subset", "exclude")
+            if call.get(a) is not None}
     opts = dict(
         sm=res.sm, level=res.level, level_ma=res.level_ma, common=res.common,
         random=res.random, method_common_ci=res.method_common_ci,
