@@ -260,6 +260,10 @@ class Meta:
     #: which ``update`` passes on as user increments)
     incr_data: tuple | None = dataclasses.field(default=None, compare=False, repr=False,
                                                 metadata=_INTERNAL)
+    #: the study standard errors as handed to metagen, before its zeros become NA: the
+    #: ``seTE`` R's metabin, metacont, ... give ``hetcalc`` for ``tau.common``
+    seTE_given: np.ndarray | None = dataclasses.field(default=None, compare=False,
+                                                      repr=False, metadata=_INTERNAL)
 
     def __post_init__(self):
         for f in dataclasses.fields(self):

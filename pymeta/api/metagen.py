@@ -315,6 +315,7 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
     common, random, prediction = model.common, model.random, model.prediction
     TE = np.asarray(TE, dtype=float)
     seTE = np.asarray(seTE, dtype=float).copy()
+    seTE_given = seTE.copy()
     k_all = TE.size
     with np.errstate(invalid="ignore"):
         # zero_se_na False: metagen with cycles, whose new standard errors come after
@@ -361,6 +362,7 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
     )
     fields.update(fit)
     fields["df_random"] = np.atleast_1d(fields["df_random"])
+    fields["seTE_given"] = seTE_given
     return fields
 
 

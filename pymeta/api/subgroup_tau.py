@@ -74,10 +74,13 @@ def residual_fields(name: str, res, subgroup, tau_preset=None) -> tuple[dict | N
     opts = ModelOptions(method_tau=res.method_tau, method_tau_ci=method_tau_ci,
                         method_I2=res.method_I2, level_hetstat=res.level_hetstat,
                         TE_tau=TE_tau, control=control or {})
+    # metagen: its seTE (zeros made NA); the others: their own seTE, zeros kept, which
+    # rma.uni then sees as non-positive sampling variances
+    seTE = res.seTE if name == "metagen" or res.seTE_given is None else res.seTE_given
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        hetcalc(res.TE, res.seTE, opts)
-        hcc = hetcalc_subgroup(res.TE, res.seTE, subgroup, res.method_tau, method_tau_ci,
+        hetcalc(res.TE, seTE, opts)
+        hcc = hetcalc_subgroup(res.TE, seTE, subgroup, res.method_tau, method_tau_ci,
                                res.method_I2, res.level_hetstat, control)
     return hcc, [str(c.message) for c in caught if issubclass(c.category, MetaforWarning)]
 

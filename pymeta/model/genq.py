@@ -35,8 +35,8 @@ from scipy.linalg import lapack
 from .farebrother import farebrother_qq
 from .rootfind import uniroot
 from .tau2 import (MetaforError, MetaforWarning, Tau2CI, _check_inputs, _clean_vi,
-                   _invcalc_int, _metafor_level, _norm_control, _p_matrix, _quad,
-                   _r_center, _rsum, _tr, _vt, _DBL_EPSILON)
+                   _nonpos_het_warning, _invcalc_int, _metafor_level, _norm_control,
+                   _p_matrix, _quad, _r_center, _rsum, _tr, _vt, _DBL_EPSILON)
 
 __all__ = ["genq_tau2", "tau2_ci_genq", "tau2_ci_bj", "tau2_ci_j", "eigen_sym_values"]
 
@@ -100,11 +100,11 @@ def genq_tau2(yi, vi, weights, control: Optional[Mapping] = None, *,
     variances, tau2.min constraint) as the fit does.
     """
     yi, vi = _check_inputs(yi, vi)
-    vi, allvipos = _clean_vi(vi)
     weights = np.asarray(weights, dtype=float).ravel()
     if weights.shape != yi.shape:
         raise MetaforError("Length of 'yi' and 'weights' is not the same.")
-    _weights_check(weights)
+    _weights_check(weights)   # rma.uni checks the weights before the variances
+    vi, allvipos = _clean_vi(vi, fit=_warn)
     user = _norm_control(control)
     tau2_min = float(user["tau2_min"]) if user.get("tau2_min") is not None else 0.0
     if tau2_min < 0 and -tau2_min > vi.min():
@@ -127,6 +127,8 @@ def genq_tau2(yi, vi, weights, control: Optional[Mapping] = None, *,
     tau2 = max(tau2_min, (rss - trPV) / trP)
     if not math.isnan(tau2) and np.any(tau2 + vi < 0):
         raise MetaforError("Some marginal variances are negative.")
+    if _warn and not allvipos:
+        _nonpos_het_warning(vi)
     return tau2
 
 

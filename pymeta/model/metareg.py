@@ -349,6 +349,8 @@ def rma_mods(yi, vi, X, method: str = "REML", control: Optional[Mapping] = None)
                 H2 = tau2 / vt + 1
         else:
             QE, I2, H2, vt = 0.0, 0.0, 1.0, 0.0
+    else:
+        t2._nonpos_het_warning(vi, "Q" if p == 1 else "QE")
     return ModFit(tau2=tau2, se_tau2=se, k=k, p=p, QE=QE, vt=vt, I2=I2, H2=H2,
                   iterations=it)
 

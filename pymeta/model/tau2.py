@@ -205,15 +205,28 @@ def _check_inputs(yi, vi) -> Tuple[np.ndarray, np.ndarray]:
     return yi, vi
 
 
-def _clean_vi(vi: np.ndarray) -> Tuple[np.ndarray, bool]:
-    """rma.uni: negative vi are set to 0; allvipos = all(vi > 0)."""
+def _clean_vi(vi: np.ndarray, *, fit: bool = False) -> Tuple[np.ndarray, bool]:
+    """rma.uni: negative vi are set to 0; allvipos = all(vi > 0). ``fit``: a model fit
+    (not a confint step), which warns of non-positive vi unless all of them are 0."""
     if np.any(vi <= 0):
+        if fit and not np.all(vi == 0):
+            warnings.warn("There are outcomes with non-positive sampling variances.",
+                          MetaforWarning, stacklevel=3)
         if np.any(vi < 0):
             warnings.warn("Negative sampling variances constrained to zero.",
                           MetaforWarning, stacklevel=3)
             vi = np.where(vi < 0, 0.0, vi)
         return vi, False
     return vi, True
+
+
+def _nonpos_het_warning(vi: np.ndarray, test: str = "Q") -> None:
+    """The end of an rma.uni fit with non-positive vi (allvipos FALSE): no Q-test (QE-test
+    for a model with moderators), I^2 or H^2, with a warning unless all vi are 0 (vi0;
+    ``vi`` here are the fit's, negative ones already set to 0, which meta never has)."""
+    if np.any(vi <= 0) and not np.all(vi == 0):
+        warnings.warn(f"Cannot compute {test}-test, I^2, or H^2 when there are non-positive "
+                      "sampling variances in the data.", MetaforWarning, stacklevel=3)
 
 
 def _weights(vi: np.ndarray, tau2: float) -> np.ndarray:
@@ -389,7 +402,7 @@ def tau2_reml(yi, vi, control: Optional[Mapping] = None) -> Tau2Fit:
     (se.tau2 is NA -> NaN here; QE = 0, I2 = 0, H2 = 1, vt = 0).
     """
     yi, vi = _check_inputs(yi, vi)
-    vi, allvipos = _clean_vi(vi)
+    vi, allvipos = _clean_vi(vi, fit=True)
     con = _merge_control(control)
     k = yi.size
 
@@ -488,6 +501,7 @@ def tau2_reml(yi, vi, control: Optional[Mapping] = None) -> Tau2Fit:
         H2 = tau2 / vt + 1
     else:
         QE = I2 = H2 = vt = math.nan
+        _nonpos_het_warning(vi)
 
     return Tau2Fit(tau2=tau2, se_tau2=se_tau2, iterations=it, converged=True,
                    tau2_init=tau2_init, ll0_reset=ll0_reset, k=k, vt=vt,
@@ -733,7 +747,7 @@ def _setup(yi, vi, control, check=None):
     the sampling variances are cleaned and before the tau2.min and variance-ratio
     warnings (metafor 3.8-1, R/rma.uni.r), so a fit that stops there gives none."""
     yi, vi = _check_inputs(yi, vi)
-    vi, allvipos = _clean_vi(vi)
+    vi, allvipos = _clean_vi(vi, fit=True)
     if check is not None:
         check()
     con = _merge_control(control)
@@ -755,17 +769,25 @@ def _setup(yi, vi, control, check=None):
     return yi, vi, allvipos, con
 
 
+def _rdiv(a: float, b: float) -> float:
+    """R's double division: IEEE results (Inf, -Inf, NaN) instead of Python's
+    ZeroDivisionError."""
+    with np.errstate(all="ignore"):
+        return float(np.float64(a) / np.float64(b))
+
+
 def _het_fields(yc: np.ndarray, vi: np.ndarray, k: int, tau2: float,
                 allvipos: bool) -> Tuple[float, float, float, float]:
     """(QE, vt, I2, H2) of rma.uni's heterogeneity block (i2def "1")."""
     if not allvipos:
+        _nonpos_het_warning(vi)
         return math.nan, math.nan, math.nan, math.nan
     wfe = 1.0 / vi
     sfe = _invcalc_int(wfe)
     Pfe = _p_matrix(wfe, sfe)
     QE = max(0.0, _quad(yc, Pfe))
-    vt = (k - 1) / _tr(Pfe)
-    return QE, vt, 100 * tau2 / (vt + tau2), tau2 / vt + 1
+    vt = _rdiv(k - 1, _tr(Pfe))
+    return QE, vt, _rdiv(100 * tau2, vt + tau2), _rdiv(tau2, vt) + 1
 
 
 def _fit(yc, vi, k, allvipos, tau2, se, *, it=0, init=math.nan, reset=False) -> Tau2Fit:
@@ -802,10 +824,10 @@ def _tau2_dl(yi, vi, allvipos, con, k):
     P = _p_matrix(wi, _invcalc_int(wi))
     rss = _quad(yc, P)
     trP = _tr(P)
-    tau2 = _finish_tau2((rss - (k - 1)) / trP, vi, con)
+    tau2 = _finish_tau2(_rdiv(rss - (k - 1), trP), vi, con)
     t = max(tau2, 0.0)
-    se = math.sqrt(1 / (trP * trP) * ((2 * (k - 1) + 4 * t * trP)
-                                      + 2 * (t * t) * _colsum_pp(P, P)))
+    se = math.sqrt(_rdiv(1, trP * trP) * ((2 * (k - 1) + 4 * t * trP)
+                                           + 2 * (t * t) * _colsum_pp(P, P)))
     return _fit(yc, vi, k, allvipos, tau2, se)
 
 
@@ -818,10 +840,10 @@ def _tau2_hs(yi, vi, allvipos, con, k):
     P = _p_matrix(wi, _invcalc_int(wi))
     rss = _quad(yc, P)
     sw = _rsum(wi)
-    tau2 = _finish_tau2((rss - k) / sw, vi, con)
+    tau2 = _finish_tau2(_rdiv(rss - k, sw), vi, con)
     t = max(tau2, 0.0)
-    se = math.sqrt(1 / (sw * sw) * ((2 * (k - 1) + 4 * t * _tr(P))
-                                    + 2 * (t * t) * _colsum_pp(P, P)))
+    se = math.sqrt(_rdiv(1, sw * sw) * ((2 * (k - 1) + 4 * t * _tr(P))
+                                         + 2 * (t * t) * _colsum_pp(P, P)))
     return _fit(yc, vi, k, allvipos, tau2, se)
 
 

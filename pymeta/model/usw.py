@@ -33,7 +33,7 @@ from . import tau2 as t2
 from .heterogeneity import calc_Rb
 from .intervals import ci
 from .rmath import rsum
-from .tau2 import MetaforWarning
+from .tau2 import MetaforWarning, _dnrm2
 
 __all__ = ["common_usw", "random_usw", "predict_df", "variance_ratio_warning",
            "check_all_infinite", "tau2_infinite_vi"]
@@ -63,9 +63,22 @@ def _wls(y, v, w, tau2: float) -> tuple[float, float]:
     return float(b), math.sqrt(var)
 
 
+def _fe_qr_singular(v) -> bool:
+    """Whether the heterogeneity block of ``rma.uni`` (all ``vi > 0``, ``k > 1``) stops in
+    ``.invcalc(X, W = diag(1/vi))``: ``qr.solve`` of the single column ``sqrt(1/vi)`` finds
+    rank 0 when LINPACK ``dqrdc2`` sees its norm below 1e-7 times itself (the reference
+    norm is 1 when the column's norm is 0), i.e. a zero (every ``vi`` infinite) or NaN norm."""
+    if v.size <= 1 or not np.all(v > 0):
+        return False
+    nrm = _dnrm2(np.sqrt(1.0 / v))
+    return not nrm >= (nrm if nrm != 0.0 else 1.0) * 1e-7
+
+
 def common_usw(TE, seTE, sel, weights, opts) -> dict:
     """Common effect fields from ``rma.uni(..., weights, method = "FE")`` (meta ``extrUSW``)."""
     y, v, w = TE[sel], seTE[sel] ** 2, np.asarray(weights, dtype=float)[sel]
+    if _fe_qr_singular(v):
+        raise ValueError("singular matrix 'a' in solve")
     b, se = _wls(y, v, w, 0.0)
     lim = ci(b, se, opts.level_ma)
     test = ci(b - opts.null_effect, se, null_effect=opts.null_effect)
