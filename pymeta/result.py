@@ -341,6 +341,12 @@ class MetaGen(Meta):
     n_e: np.ndarray | None = None
     n_c: np.ndarray | None = None
     method_ci: str = "z"
+    #: ``method.mean`` as given (R stores it whether or not a mean was approximated)
+    method_mean: str = "Luo"
+    #: per study "", "ci", "iqr.range", "iqr", "range" ("pval" too for seTE): how TE /
+    #: seTE was approximated (metagen.R sections 7-8); None (R's NULL) when none was
+    approx_TE: np.ndarray | None = None
+    approx_seTE: np.ndarray | None = None
     #: level of the confidence limits given as ``lower``/``upper`` (R: only then)
     level_ci: np.ndarray | None = None
     #: n-of-1 trials: cycles per study and the pooled SD (R: NULL without ``cycles``)

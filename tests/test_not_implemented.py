@@ -38,7 +38,7 @@ LACKING_VALUES = [
     ("metaprop", "method", "GLMM"),              # R's default for sm = "PLOGIT"
     ("metainc", "method", "GLMM"),
     ("metarate", "method", "GLMM"),
-] + [(fun, arg, value) for fun in ("metacont", "metamean")    # R: package estmeansd
+] + [(fun, arg, value) for fun in ("metacont", "metamean", "metagen")  # R: estmeansd
      for arg in ("method_mean", "method_sd") for value in ("Cai", "QE-McGrath", "BC-McGrath")]
 
 

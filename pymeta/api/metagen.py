@@ -19,10 +19,11 @@ from ..model.tau2 import MetaforWarning
 from ..result import MetaGen
 from ..model import nmath
 from ..model.rmath import qt, rexp, rlog, rsum
-from ._args import (Warn, check_length, check_level, check_logical, column, numeric,
-                    reject_unsupported, select_studies, setchar, setchar_vec, studlabs,
-                    subset_studies)
+from ._args import (Warn, check_length, check_level, check_logical, column, column_or_value,
+                    numeric, reject_unsupported, select_studies, setchar, setchar_vec,
+                    studlabs, subset_studies, take)
 from .subgroup import meta_function
+from ..effects import approx as _approx
 
 __all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON", "USER_ARGS",
            "pop_user_args", "user_args", "subset_user_args", "with_user_args"]
@@ -373,9 +374,11 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
             null_effect: float = 0.0, n_e=None, n_c=None, pval=None, df=None, lower=None,
-            upper=None, level_ci=0.95, cycles=None, transf=None, func_transf=None,
-            backtransf=None, func_backtransf=None, control=None, tau_preset=None,
-            warn=None, **r_only) -> MetaGen:
+            upper=None, level_ci=0.95, median=None, q1=None, q3=None, min=None, max=None,
+            method_mean="Luo", method_sd="Shi", approx_TE=None, approx_seTE=None,
+            cycles=None, transf=None, func_transf=None, backtransf=None,
+            func_backtransf=None, control=None, tau_preset=None, warn=None,
+            **r_only) -> MetaGen:
     """Generic inverse-variance meta-analysis (R meta ``metagen``), R's defaults throughout.
 
     ``TE``/``seTE``/``studlab`` (and ``n_e``, ``n_c``, ``pval``, ``df``, ``lower``,
@@ -387,6 +390,11 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     ("z", or "t" when ``df`` is given) chooses the study-level intervals; given limits are
     kept as the study's interval. ``subset`` and ``exclude`` (logical vectors or 0-based
     positions) select the studies analysed and those left out of pooling.
+    With a sample size (``n_e`` and / or ``n_c``, their sum when both are given), a
+    missing ``seTE`` / ``TE`` also comes from ``median`` with the quartiles ``q1``/``q3``
+    and the range ``min``/``max`` (``method_mean`` "Luo"/"Wan", ``method_sd``
+    "Shi"/"Wan"); ``approx_TE`` / ``approx_seTE`` name the approximation per study
+    instead (see :func:`_approximate`).
 
     ``transf = False`` (the default when ``func_transf`` is given) says ``TE``, ``lower``
     and ``upper`` are on the original scale: they are transformed first, with
@@ -397,7 +405,8 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     ``"cor2z"``, ...) or Python callables (R keeps the function's name).
     ``cycles`` (n-of-1 trials, metagen section 11): the standard errors are replaced by
     the pooled SD ``sqrt(sum((cycles - 1) seTE^2) / sum(cycles - 1))`` over
-    ``sqrt(cycles)``, and study intervals use the normal quantile.
+    ``sqrt(cycles)``, study intervals use the normal quantile, and nothing is
+    approximated (R skips sections 7-8).
     Returns a :class:`pymeta.result.MetaGen`.
     """
     extra = pop_user_args(r_only)
@@ -405,15 +414,20 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
     method_ci = setchar(("z" if df is None else "t") if method_ci is None else method_ci,
                         CHOICES["method_ci_cont"], "method_ci")
+    method_mean, method_sd = _approx.check_methods(method_mean, method_sd)
     transf, ftr, func_backtransf = _transf_args(transf, func_transf, func_backtransf)
     labels_raw = column(studlab, data, "studlab")
     raw = {name: column(v, data, name) for name, v in
            dict(TE=TE, seTE=seTE, lower=lower, upper=upper, pval=pval, df=df, n_e=n_e,
                 n_c=n_c).items()}
-    if raw["TE"] is None and (raw["lower"] is None or raw["upper"] is None):
+    summ_raw = {name: column(v, data, name) for name, v in
+                dict(median=median, q1=q1, q3=q3, min=min, max=max).items()}
+    if raw["TE"] is None and summ_raw["median"] is None and \
+            (raw["lower"] is None or raw["upper"] is None):
         raise ValueError("Treatment estimates missing. Provide either argument 'TE' or "
                          "'median', or arguments 'lower' and 'upper'.")
-    first = next(raw[a] for a in ("TE", "lower", "upper") if raw[a] is not None)
+    first = next(v for v in (raw["TE"], summ_raw["median"], raw["lower"], raw["upper"])
+                 if v is not None)
     k_all = len(np.atleast_1d(np.asarray(first, dtype=object)))
     labels = studlabs(labels_raw, k_all)
     x = {name: (np.full(k_all, np.nan) if v is None and name in ("TE", "seTE")
@@ -427,16 +441,22 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
             if np.any(cyc[~np.isnan(cyc)] < 1):
                 raise ValueError("Argument 'cycles' must be larger equal 1.")
         method_ci = "z"
-    arg = "TE"
+    arg = "TE" if raw["TE"] is not None else "median"   # R: if (avail.TE) "TE" else "median"
     check_length(arg, k_all, seTE=x["seTE"], studlab=None if labels_raw is None else labels,
-                 n_e=x["n_e"], n_c=x["n_c"], pval=x["pval"], df=x["df"], lower=x["lower"],
-                 upper=x["upper"], cycles=cyc)
+                 n_e=x["n_e"], n_c=x["n_c"])
+    labs = {name: _approx_arg(column_or_value(v, data), k_all, name, arg, choices)
+            for name, v, choices in (("approx_TE", approx_TE, _APPROX_TE),
+                                     ("approx_seTE", approx_seTE, _APPROX_SETE))}
+    check_length(arg, k_all, pval=x["pval"], df=x["df"], lower=x["lower"], upper=x["upper"],
+                 cycles=cyc)
     if cyc is not None:
         x["cycles"] = cyc
     lci = numeric(np.atleast_1d(level_ci), "level_ci")
     if lci.size == 1:
         lci = np.full(k_all, lci[0])
     check_length(arg, k_all, level_ci=lci)
+    summ = {name: numeric(v, name, labels, required=False) for name, v in summ_raw.items()}
+    check_length(arg, k_all, **summ)
     uargs = user_args(extra, data, "metagen")
     idx, excl = select_studies(subset, exclude, k_all, data,
                                subset_msg="argument 'subset'")
@@ -448,6 +468,11 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
                                   "(R meta 8.5 leaves the weights unsubset) are not "
                                   "implemented in pymeta.")
     x, labels, excl, (lci,) = subset_studies(idx, x, labels, excl, lci)
+    if idx is not None:   # R's section (6): summaries and approx.* labels too
+        summ = {name: take(v, idx) for name, v in summ.items()}
+        labs = {name: None if v is None else
+                tuple(v[i] if i < len(v) else None for i in np.asarray(idx))
+                for name, v in labs.items()}   # R: a single label indexed past 1 gives NA
     TE_v, seTE_v = x["TE"], x["seTE"]
     if TE_v.size == 0:
         raise ValueError("No studies to combine in meta-analysis.")
@@ -455,8 +480,14 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
         raise ValueError("Argument 'seTE' must be larger equal 0.")
     sd_n_of_1 = None
     if cyc is None:
-        _se_from_ci_pval(TE_v, seTE_v, x, lci)
+        approx_fields = _approximate(TE_v, seTE_v, x, lci, summ, labs["approx_TE"],
+                                     labs["approx_seTE"], method_mean, method_sd)
     else:
+        if labs["approx_TE"] is not None or labs["approx_seTE"] is not None:
+            raise NotImplementedError("metagen(): 'approx.TE' / 'approx.seTE' together with "
+                                      "'cycles' (R skips the approximations and keeps the "
+                                      "labels) are not implemented in pymeta.")
+        approx_fields = dict(approx_TE=None, approx_seTE=None)
         seTE_v, sd_n_of_1 = _n_of_1(seTE_v, x["cycles"])
     model = resolve_model(locals(), null_effect=float(null_effect), warn=w)
     model, user_fields = with_user_args(model, uargs, TE_v.size, "metagen")
@@ -472,6 +503,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     fields.update(user_fields)
     avail_ci = x["lower"] is not None or x["upper"] is not None
     return MetaGen(**fields, n_e=x["n_e"], n_c=x["n_c"], method_ci=method_ci,
+                   method_mean=method_mean, **approx_fields,
                    level_ci=lci if avail_ci else None, cycles=x.get("cycles"),
                    sd_n_of_1=sd_n_of_1, transf=transf, func_transf=ftr and ftr[0],
                    func_backtransf=func_backtransf,
@@ -589,14 +621,79 @@ def _upper_quantile(a, df) -> np.ndarray:
     return out
 
 
-def _se_from_ci_pval(TE, seTE, x: dict, level_ci) -> None:
-    """metagen sections (7)-(8), in place: missing seTE from the confidence limits, then
-    from the p-value; missing TE from the limits (``se-internal.R``: ``TE.seTE.ci``,
-    ``seTE.pval``; Parmar et al. 1998)."""
-    lower, upper, pval, df = x["lower"], x["upper"], x["pval"], x["df"]
-    dfv = np.full(TE.size, np.nan) if df is None else df
+#: Values of ``approx.TE`` / ``approx.seTE`` (metagen.R section (3), R's order).
+_APPROX_TE = ("", "ci", "iqr.range", "iqr", "range")
+_APPROX_SETE = ("", "pval", "ci", "iqr.range", "iqr", "range")
 
-    def from_ci(j):
+
+def _approx_arg(value, k_all: int, arg: str, ref: str, choices) -> tuple | None:
+    """metagen.R section (3) for ``approx.TE`` / ``approx.seTE``: None when not given;
+    else a single value (R's ``rep_len`` result is discarded, so it stays single and
+    names the first study only) or ``k_all`` values (``chklength``), each checked by
+    ``setchar`` (an NA fails it too). Unlike metacont, all "" stays given: R then
+    approximates nothing and reports NULL."""
+    if value is None:
+        return None
+    vals = (value,) if isinstance(value, str) else tuple(np.asarray(value, dtype=object).ravel())
+    if len(vals) != 1 and len(vals) != k_all:
+        raise ValueError(f"Arguments '{ref.replace('_', '.')}' and '{arg.replace('_', '.')}' "
+                         "must have the same length.")
+    shown = ", ".join(f'"{c}"' for c in choices[:-1]) + f', or "{choices[-1]}"'
+    bad = ValueError(f"Argument '{arg.replace('_', '.')}' must be {shown}.")
+    if all(isinstance(v, (int, float, np.integer, np.floating))
+           and not isinstance(v, (bool, np.bool_)) for v in vals):
+        # R's setchar on a numeric vector: positions in the list of values
+        if any(math.isnan(v) or v < 1 or v >= len(choices) + 1 for v in vals):
+            raise bad
+        return tuple(choices[int(v) - 1] for v in vals)
+    if any(not isinstance(v, str) for v in vals):   # NA included
+        raise bad
+    # R's setchar: charmatch, case-insensitive unless that merges different values
+    fold = len({v.lower() for v in vals}) == len(set(vals))
+    out = []
+    for v in vals:
+        key = v.lower() if fold else v
+        cands = [c.lower() if fold else c for c in choices]
+        if key in cands:
+            out.append(choices[cands.index(key)])
+            continue
+        pref = [i for i, c in enumerate(cands) if c.startswith(key)]
+        if len(pref) != 1 or key == "":
+            raise bad
+        out.append(choices[pref[0]])
+    return tuple(out)
+
+
+def _approximate(TE, seTE, x: dict, level_ci, summ: dict, approx_TE, approx_seTE,
+                 method_mean: str, method_sd: str) -> dict:
+    """metagen.R sections (7)-(8), in place on ``TE`` / ``seTE``.
+
+    Without ``approx_seTE`` a missing standard error comes, in this order, from the
+    confidence limits (``TE.seTE.ci``, t quantiles where ``df`` is given), the p-value
+    (``seTE.pval``), median + quartiles + range (``mean_sd_iqr_range``, ``method_sd``),
+    median + quartiles (``mean_sd_iqr``), median + range (``mean_sd_range``); the last
+    three need a sample size: ``n_e``, ``n_c`` or, with both, ``n_e + n_c`` (R's ``$se``
+    = sd / sqrt(n)). Without ``approx_TE`` a missing estimate comes from the limits'
+    midpoint, then the same three (means, ``method_mean``). With ``approx_*`` each study
+    gets the approximation named (even where a value is given; "" leaves it), R's
+    "Sample size needed ..." error where no sample size is given.
+
+    Returns the result fields ``approx_TE`` / ``approx_seTE`` (None where R stores NULL:
+    no study approximated).
+    """
+    lower, upper, pval, df = x["lower"], x["upper"], x["pval"], x["df"]
+    k = TE.size
+    dfv = np.full(k, np.nan) if df is None else df
+    median, q1, q3, mn, mx = (summ[n] for n in ("median", "q1", "q3", "min", "max"))
+    n_e, n_c = x["n_e"], x["n_c"]
+    if n_e is None and n_c is None:
+        n = None
+    else:
+        n = n_c if n_e is None else (n_e if n_c is None else n_e + n_c)
+
+    def from_ci(j, use_df=True):
+        if lower is None or upper is None:   # R: lower[j] of NULL, assigned to seTE[j]
+            raise ValueError("replacement has length zero")
         lo, up = lower[j].copy(), upper[j].copy()
         same = lo == up
         lo[same] = up[same] = np.nan
@@ -606,27 +703,111 @@ def _se_from_ci_pval(TE, seTE, x: dict, level_ci) -> None:
         lev = level_ci[j]
         if np.any(np.isnan(lev)) or np.any((lev <= 0) | (lev >= 1)):
             raise ValueError("Argument 'level' must be a numeric between 0 and 1.")
-        d = dfv[j]
+        d = dfv[j] if use_df else np.full(lo.size, np.nan)
         q = _upper_quantile((1 - lev) / 2, d)   # R: q*((1 - level) / 2, lower.tail = FALSE)
         with np.errstate(all="ignore"):
             se = np.sqrt(((up - lo) / (2 * q)) ** 2)
         return lo + (up - lo) / 2, se
 
-    if lower is not None and upper is not None:
-        j = np.isnan(seTE) & ~np.isnan(lower) & ~np.isnan(upper)
-        if j.any():
-            seTE[j] = from_ci(j)[1]
-    if pval is not None:
-        j = np.isnan(seTE) & ~np.isnan(TE) & ~np.isnan(pval)
-        if j.any():
-            p = pval[j]
-            if np.any(p <= 0) or np.any(p >= 1):
-                raise ValueError("No valid value for p-value")
-            d = dfv[j]
-            q = _upper_quantile(p / 2, d)
+    def from_pval(j):
+        if pval is None:     # R: seTE.pval(TE[j], NULL) -> chklength
+            raise ValueError("Arguments 'TE' and 'pval' must have the same length.")
+        p = pval[j]
+        ok = ~np.isnan(p)
+        if np.any(p[ok] <= 0) or np.any(p[ok] >= 1):
+            raise ValueError("No valid value for p-value")
+        out = np.full(p.size, np.nan)
+        if ok.any():
+            q = _upper_quantile(p[ok] / 2, dfv[j][ok])
             with np.errstate(all="ignore"):
-                seTE[j] = np.sqrt((TE[j] / q) ** 2)
-    if lower is not None and upper is not None:
-        j = np.isnan(TE) & ~np.isnan(lower) & ~np.isnan(upper)
-        if j.any():
-            TE[j] = from_ci(j)[0]
+                out[ok] = np.sqrt((TE[j][ok] / q) ** 2)
+        return out
+
+    def helper(label, j, want):
+        """meta's mean_sd_* on the studies j: $mean (method.mean) or $se (method.sd
+        for iqr.range only; the other helpers at their defaults)."""
+        nj = n[j]
+        if label == "iqr.range":
+            mean, sd = _approx.mean_sd_iqr_range(
+                nj, *(None if v is None else v[j] for v in (median, q1, q3, mn, mx)),
+                method_mean=method_mean if want == "mean" else "Luo",
+                method_sd=method_sd if want == "se" else "Shi")
+        elif label == "iqr":
+            mean, sd = _approx.mean_sd_iqr(
+                nj, *(None if v is None else v[j] for v in (median, q1, q3)),
+                method_mean=method_mean if want == "mean" else "Luo")
+        else:
+            mean, sd = _approx.mean_sd_range(
+                nj, *(None if v is None else v[j] for v in (median, mn, mx)),
+                method_mean=method_mean if want == "mean" else "Luo")
+        if want == "mean":
+            return mean
+        with np.errstate(all="ignore"):
+            return sd / np.sqrt(np.atleast_1d(np.asarray(nj, dtype=float)))
+
+    needs = {"iqr.range": (median, q1, q3, mn, mx), "iqr": (median, q1, q3),
+             "range": (median, mn, mx)}
+
+    def auto(target, labels, steps, want):
+        for label in steps:
+            sel = np.isnan(target)
+            if not sel.any():
+                continue
+            if label == "ci":
+                if lower is None or upper is None:
+                    continue
+                j = sel & ~np.isnan(lower) & ~np.isnan(upper)
+            elif label == "pval":
+                if pval is None:
+                    continue
+                j = sel & ~np.isnan(TE) & ~np.isnan(pval)
+            else:
+                if any(v is None for v in needs[label]) or n is None:
+                    continue
+                j = sel.copy()
+                for v in needs[label]:
+                    j &= ~np.isnan(v)
+            if not j.any():
+                continue
+            for i in np.flatnonzero(j):
+                labels[i] = label
+            if label == "ci":
+                target[j] = from_ci(j, use_df=want == "se")[0 if want == "mean" else 1]
+            elif label == "pval":
+                target[j] = from_pval(j)
+            else:
+                target[j] = helper(label, j, want)
+
+    def listed(target, labels, want, arg):
+        for i, label in enumerate(labels):
+            if label is None:   # R: if (NA == "ci") ...
+                raise ValueError("missing value where TRUE/FALSE needed")
+            j = np.array([i])
+            if label == "ci":
+                target[i] = from_ci(j, use_df=want == "se")[0 if want == "mean" else 1][0]
+            elif label == "pval":
+                target[i] = from_pval(j)[0]
+            elif label:
+                if n is None:   # R's messages (approx.seTE = "iqr.range" says "iqr")
+                    shown = "iqr" if (label == "iqr.range" and want == "se") else label
+                    raise ValueError(f"Sample size needed if argument '{arg}' = \"{shown}\".")
+                target[i] = helper(label, j, want)[0]
+
+    # (7) standard errors
+    if approx_seTE is None:
+        lab_se = [""] * k
+        auto(seTE, lab_se, ("ci", "pval", "iqr.range", "iqr", "range"), "se")
+    else:
+        lab_se = list(approx_seTE)
+        listed(seTE, lab_se, "se", "approx.seTE")
+    # (8) estimates
+    if approx_TE is None:
+        lab_te = [""] * k
+        auto(TE, lab_te, ("ci", "iqr.range", "iqr", "range"), "mean")
+    else:
+        lab_te = list(approx_TE)
+        listed(TE, lab_te, "mean", "approx.TE")
+
+    def r_out(labels):   # R: if (all(approx.* == "")) NULL else approx.*
+        return None if all(v == "" for v in labels) else np.array(labels, dtype=object)
+    return dict(approx_TE=r_out(lab_te), approx_seTE=r_out(lab_se))

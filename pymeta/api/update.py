@@ -162,6 +162,8 @@ def update(res, **changes):
         opts["null_effect"] = res.null_effect
     if fun == "metamean":
         opts.update(null_effect=_na(res.null_effect), method_ci=res.method_ci)
+    if fun == "metagen":   # R: method.mean = object$method.mean
+        opts["method_mean"] = res.method_mean
     if fun == "metacont":
         opts.update(pooledvar=_na(res.pooledvar, DEFAULTS["pooledvar"]),
                     method_smd=_blank(res.method_smd, DEFAULTS["method_smd"]),
