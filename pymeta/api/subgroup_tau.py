@@ -123,9 +123,12 @@ def tau_preset_option(tau_common: bool, tau_preset, hcc: dict | None):
 
 def with_check_warnings(warns, check_warns) -> tuple:
     """R gives the warning of the ``tau.preset`` check after those of the earlier argument
-    checks (all "Argument '...' ..."; the ones after it are about data and fits)."""
+    checks (all "Argument '...' ...") and of the deprecated names (``deprecated2`` of
+    ``byvar`` etc. come first in every meta function); the ones after it are about data
+    and fits."""
     warns = tuple(warns)
     i = 0
-    while i < len(warns) and warns[i].startswith("Argument '"):
+    while i < len(warns) and warns[i].startswith(("Argument '", "Deprecated argument '",
+                                                  "Use argument '")):
         i += 1
     return warns[:i] + tuple(check_warns) + warns[i:]
