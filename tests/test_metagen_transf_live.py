@@ -126,3 +126,11 @@ def _judge(r_meta, args):
     res = campaign.evaluate("metagen", args, out, r_meta, fields=FIELDS, strict=True)
     assert res.status in ("ok", "r_error"), res.detail
     return out
+
+
+@pytest.mark.parametrize("method_ci", ["t", "z"])
+def test_df_with_missing_values_live(r_meta, method_ci):
+    # R keeps the df given (NA stays NA; that study's interval is normal); pymeta
+    # reported Inf there
+    _judge(r_meta, dict(TE=[0.1, 0.2, 0.3, 0.4], seTE=[0.1, 0.2, 0.3, 0.2],
+                        df=[5.0, nan, 0.0, 2.0], method_ci=method_ci, studlab=list("ABCD")))

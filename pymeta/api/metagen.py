@@ -500,6 +500,8 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
         if given is not None:   # R keeps the confidence limits given
             out[~np.isnan(given)] = given[~np.isnan(given)]
     fields.update(lower=lo, upper=up)
+    if study_df is not None:   # R keeps the df given, NA included (meta's ci: normal there)
+        fields.update(df=np.array(study_df, dtype=float))
     fields.update(user_fields)
     avail_ci = x["lower"] is not None or x["upper"] is not None
     return MetaGen(**fields, n_e=x["n_e"], n_c=x["n_c"], method_ci=method_ci,
