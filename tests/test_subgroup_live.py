@@ -396,3 +396,25 @@ def test_live_update_subset_exclude(r_meta, fun, args, changes):
     # R's update.meta applies the object's subset and exclude again (its data keeps
     # .subset / .exclude); without them the update pooled every study
     check(r_meta, fun, args, "update", changes, label=f"update {fun} subset/exclude")
+
+
+@pytest.mark.parametrize("post,post_args", [("metainf", {}), ("metacum", {}),
+                                            ("metainf", {"pooled": "random"})])
+@pytest.mark.parametrize("fun,args", _SEL, ids=[f"{f}-{i}" for i, (f, _) in enumerate(_SEL)])
+def test_live_metainf_subset_exclude(r_meta, fun, args, post, post_args):
+    # R's metainf / metacum run on the studies of the subset and pass each step the
+    # object's exclude (sorted with the data)
+    check(r_meta, fun, args, post, post_args, label=f"{post} {fun} subset/exclude")
+
+
+@pytest.mark.parametrize("post", ["metainf", "metacum"])
+@pytest.mark.parametrize("fun,args", [
+    ("metacor", dict(cor=[0.5, 0.3, 0.6, 0.1], n=[20, 30, 25, 40], studlab=list("ABCD"),
+                     exclude=[False, False, True, False])),
+    ("metagen", dict(TE=[0.1, 0.5, -0.2, 0.3], seTE=[0.2, 0.3, 0.25, 0.4],
+                     n_e=[10, 20, 30, 40], n_c=[12, 22, 32, 42], studlab=list("ABCD"),
+                     exclude=[True, False, False, False]))])
+def test_live_metainf_sortvar_exclude(r_meta, fun, args, post):
+    # R sorts exclude (and metagen's n.e / n.c) with the data
+    check(r_meta, fun, args, post, {"sortvar": [4.0, 1.0, 3.0, 2.0]},
+          label=f"{post} {fun} sortvar/exclude")

@@ -118,8 +118,9 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
     fun = x.call[0]
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"{kind}() for {fun} results is not implemented yet.")
-    if x.exclude is not None or x.call[1].get("subset") is not None:
-        raise NotImplementedError(f"{kind}() of a result made with argument 'exclude' or "
+    if x.call[1].get("subset") is not None and sortvar is not None:
+        # R subsets a sortvar taken from the data with the object's subset
+        raise NotImplementedError(f"{kind}() with 'sortvar' of a result made with argument "
                                   "'subset' is not implemented in pymeta yet.")
     if getattr(x, "cycles", None) is not None or not getattr(x, "transf", True):
         raise NotImplementedError(f"{kind}() of a metagen result made with argument 'cycles' "
@@ -173,10 +174,17 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
     if kind == "metainf":
         slab = tuple(f"Omitting {s}" for s in studlab)
     else:
-        slab = tuple(f"Adding {s} (k={i + 1})" for i, s in enumerate(studlab))
+        # R: k = cumsum(!exclude), the studies pooled so far
+        excl = np.zeros(k_all, bool) if x.exclude is None else np.asarray(x.exclude, bool)[o]
+        ncum = np.cumsum(~excl)
+        slab = tuple(f"Adding {s} (k={int(n)})" for s, n in zip(studlab, ncum))
     opts = _step_options(fun, x, no_r)
     # the sorted result: sub_call takes its data from these fields
-    sorted_x = x.replace(**{a: np.asarray(getattr(x, a))[o] for a in DATA_ARGS[fun]},
+    # R sorts exclude (and metagen's n.e / n.c) with the data
+    per_study = [a for a in ("exclude", "n_e", "n_c")
+                 if a not in DATA_ARGS[fun] and getattr(x, a, None) is not None]
+    sorted_x = x.replace(**{a: np.asarray(getattr(x, a))[o]
+                            for a in (*DATA_ARGS[fun], *per_study)},
                          studlab=tuple(studlab), **({"n": None} if fun == "metarate" else {}))
     incrs = _sorted_increments(fun, x, o)
     n_sorted = np.asarray(x.n, dtype=float)[o] if fun == "metaprop" else None
