@@ -18,7 +18,9 @@ from ..model.pooling import ModelOptions, pool
 from ..model.tau2 import MetaforWarning
 from ..result import MetaGen
 from ..model import nmath
-from ..model.rmath import qt, rexp, rlog, rsum
+from ..model.rmath import _libm, qt, rexp, rlog, rsum
+from ..effects.correlation import cor2z
+from ..effects.proportion import p2asin, p2logit
 from ._args import (Warn, check_length, check_level, check_logical, column, column_or_value,
                     numeric, reject_unsupported, select_studies, setchar, setchar_vec,
                     studlabs, subset_studies, take)
@@ -516,26 +518,14 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
 #: chooses for each when ``func.backtransf`` is not given.
 _TRANSF = {
     "log": rlog, "exp": rexp, "sqrt": np.sqrt,
-    "cor2z": lambda x: 0.5 * rlog((1 + x) / (1 - x)),
-    "z2cor": lambda x: _elementwise(math.tanh, x),
-    "p2logit": lambda x: rlog(x / (1 - x)),                 # R's qlogis
+    "cor2z": cor2z, "p2logit": p2logit, "p2asin": p2asin,
+    "z2cor": lambda x: _libm(math.tanh, x, neg=None, zero=None),
     "logit2p": lambda x: 1 / (1 + rexp(-x)),
-    "p2asin": lambda x: _elementwise(math.asin, np.sqrt(x)),
     "VE2logVR": lambda x: rlog(1 - x / 100),
     "logVR2VE": lambda x: 100 * (1 - rexp(x)),
 }
 _BACKTRANSF = {"log": "exp", "cor2z": "z2cor", "p2logit": "logit2p", "p2asin": "asin2p",
                "VE2logVR": "logVR2VE"}
-
-
-def _elementwise(f, x):
-    """The C library's function elementwise, as R calls it (NaN outside its domain)."""
-    def one(v):
-        try:
-            return f(v)
-        except ValueError:
-            return math.nan
-    return np.array([one(v) if v == v else v for v in np.asarray(x, float).ravel()])
 
 
 def _func_name(f, arg: str):
