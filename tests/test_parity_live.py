@@ -147,6 +147,26 @@ def test_live_metabin(r_meta, method, data):
     check_case(r_meta, "metabin", {**d, **opts}, f"metabin {opts.get('sm', 'RR')} {method}")
 
 
+#: Found by CI: metabin SSW with one usable study per (sub)analysis. R's ci2meta uses
+#: metabin's own method.random.ci (three methods here), not metagen's single "classic".
+_SSW_OPTS = {"sm": "OR", "method": "SSW", "method_tau": "REML",
+             "method_random_ci": ("HK", "classic", "KR")}
+_SSW_K1 = [
+    {"event_e": np.array([0.]), "n_e": np.array([1.]), "event_c": np.array([1.]),
+     "n_c": np.array([6.])},
+    {"event_e": np.array([0., 0.]), "n_e": np.array([1., 1.]), "event_c": np.array([0., 0.]),
+     "n_c": np.array([1., 1.]), "studlab": ["Study 1", "Study 2"], "subgroup": ["B", "A"]},
+    {"event_e": np.array([0., 0., 0.]), "n_e": np.array([1., 1., 1.]),
+     "event_c": np.array([0., 0., 1.]), "n_c": np.array([1., 1., 6.]),
+     "studlab": ["Study 1", "Study 2", "Study 3"], "subgroup": ["B", "B", "A"]},
+]
+
+
+@pytest.mark.parametrize("i", range(len(_SSW_K1)))
+def test_live_metabin_ssw_one_study(r_meta, i):
+    check_case(r_meta, "metabin", {**_SSW_K1[i], **_SSW_OPTS}, "metabin OR SSW k=1", strict=True)
+
+
 #: Found by CI: Cephes' binomial tail (scipy.special.bdtr) was 1.04e-10 off R's pbinom here.
 _PROP_LARGE_N = ({"event": np.array([25247.]), "n": np.array([50408.]), "studlab": ["Study 1"]},
                  {"sm": "PLOGIT", "method": "Inverse", "method_ci": "CP", "null_effect": 0.5})

@@ -291,7 +291,9 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
     if method == "SSW":
         tau = fields["tau"]
         TE_r, seTE_r, w_r = binary.ssw_pool(TE, seTE, w_ssw, tau2=tau * tau)
-        mrc = tuple(fields["method_random_ci"])
+        # R's ci2meta uses metabin's own method.random.ci (HK -> classic at k = 1 only),
+        # not metagen's, which collapses to a single "classic" when k.all = 1
+        mrc = tuple(model.opts.method_random_ci)
         rows = [ci(TE_r, seTE_r, level=model.opts.level_ma,
                    df=(fields["k"] - 1) if m == "HK" else None) for m in mrc]
         # R's ci2meta(res, ci(TE.random, seTE.random, df = ...)): estimate, SE and
