@@ -205,7 +205,7 @@ def test_live_metarate(r_meta, case):
 _DEPRECATED = st.fixed_dictionaries({}, optional={
     "comb_fixed": st.booleans(), "fixed": st.booleans(), "comb_random": st.booleans(),
     "level_comb": st.sampled_from((0.9, 0.99)), "hakn": st.booleans(),
-    "adhoc_hakn": st.sampled_from(("", "se", "ci"))})
+    "adhoc_hakn": st.sampled_from(("", "se", "ci")), "warn_deprecated": st.booleans()})
 
 
 @pytest.mark.parametrize("fun", tuple(_CLS))

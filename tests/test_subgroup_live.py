@@ -418,3 +418,27 @@ def test_live_metainf_sortvar_exclude(r_meta, fun, args, post):
     # R sorts exclude (and metagen's n.e / n.c) with the data
     check(r_meta, fun, args, post, {"sortvar": [4.0, 1.0, 3.0, 2.0]},
           label=f"{post} {fun} sortvar/exclude")
+
+
+_PRES_POST = st.sampled_from([(None, {}), ("metainf", {}), ("metacum", {}),
+                              ("update", {"method_tau": "PM"}),
+                              ("update", {"method_random_ci": ("HK", "classic")}),
+                              ("update", {"method_predict": ("V", "HTS")}),
+                              ("update", {"sm": "OR"}), ("update", {"title": "new"}),
+                              ("update", {"text_random": "RE"})])
+
+
+@_SETTINGS
+@given(fun=st.sampled_from(["metagen", "metacont", "metamean", "metacor", "metabin", "metaprop",
+                            "metainc", "metarate"]),
+       data=st.data(), post=_PRES_POST)
+def test_live_presentation(r_meta, fun, data, post):
+    # R meta's presentation arguments (texts, labels, overall, method.bias, keepdata ...)
+    # as stored by the meta functions, carried by update.meta (with its text resets and
+    # metabin's method.bias for a new sm) and by metainf / metacum
+    d, opts = data.draw(strategies.cases(fun, max_k=10, with_subgroups=True))
+    pres = data.draw(strategies.presentation_args(fun))
+    name, changes = post
+    if name == "update" and "sm" in changes and fun != "metabin":
+        changes = {"method_bias": "Begg"}
+    check(r_meta, fun, {**d, **opts, **pres}, name, changes, label=f"presentation {fun}")

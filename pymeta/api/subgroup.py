@@ -373,17 +373,30 @@ def meta_function(fun):
     def wrapper(*args, subgroup=None, subgroup_name=None, test_subgroup=None,
                 prediction_subgroup=None, tau_common=None, byvar=None, **kwargs):
         from ._args import check_logical, place_warnings, resolve_deprecated, select_studies
+        from . import presentation
         kwargs, dep = resolve_deprecated(kwargs)
+        pres = presentation.pop(name, kwargs)
+        pres = presentation.check(name, pres)
+        if not pres.get("warn_deprecated", True):   # meta's deprecated(..., warn.deprecated)
+            dep = []
+
+        def finish(res, has_subgroup):
+            return res.replace(**presentation.result_fields(name, res, pres,
+                                                            has_subgroup=has_subgroup))
         if byvar is not None:   # meta's deprecated2(subgroup, ..., byvar, ...)
+            # (with warn.deprecated, except in metacor, which does not pass it on)
+            silent = not pres.get("warn_deprecated", True) and name != "metacor"
             if subgroup is not None:
-                dep.append("Deprecated argument 'byvar' ignored as 'subgroup' is also "
-                           "provided.")
+                msg = "Deprecated argument 'byvar' ignored as 'subgroup' is also provided."
             else:
-                dep.append("Use argument 'subgroup' instead of 'byvar' (deprecated).")
+                msg = "Use argument 'subgroup' instead of 'byvar' (deprecated)."
                 subgroup = byvar
+            if not silent:
+                dep.append(msg)
         bound = sig.bind(*args, **kwargs)
         call = dict(bound.arguments)
         call.update(call.pop("r_only", {}) or {})
+        call.update(pres)
         call.update({k: v for k, v in dict(subgroup=subgroup, subgroup_name=subgroup_name,
                                            test_subgroup=test_subgroup,
                                            prediction_subgroup=prediction_subgroup,
@@ -402,7 +415,7 @@ def meta_function(fun):
                      "missing.")
                 if kwargs.get("warn", True) is not False:
                     res = res.replace(warnings=(w,) + tuple(res.warnings))
-            return res
+            return finish(res, False)
         sg_raw = column(subgroup, call.get("data"), "subgroup")
         if any(kwargs.get(n) is not None for n in
                ("weights", "weights_common", "weights_random", "TE_tau")):
@@ -440,12 +453,13 @@ def meta_function(fun):
                            else str(v).upper() if isinstance(v, bool) else str(v))
         fields, warns = subgroup_fields(name, res, values, levels, tau_common_v,
                                         kwargs.get("tau_preset"))
-        return res.replace(subgroup=tuple(values), subgroup_name=sg_name,
-                           tau_common=tau_common_v, test_subgroup=test_sg,
-                           prediction_subgroup=pred_sg,
-                           warnings=subgroup_tau.with_check_warnings(res.warnings, pre_warns)
-                           + tuple(warns),
-                           **fields)
+        return finish(res.replace(subgroup=tuple(values), subgroup_name=sg_name,
+                                  tau_common=tau_common_v, test_subgroup=test_sg,
+                                  prediction_subgroup=pred_sg,
+                                  warnings=subgroup_tau.with_check_warnings(res.warnings,
+                                                                            pre_warns)
+                                  + tuple(warns),
+                                  **fields), True)
 
     wrapper.__signature__ = sig.replace(parameters=[
         *[p for p in sig.parameters.values() if p.kind != p.VAR_KEYWORD],
