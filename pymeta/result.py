@@ -314,7 +314,8 @@ class Meta:
 
     def update(self, **changes):
         """Re-run the meta-analysis on the same data with some options changed, as R meta's
-        ``update.meta`` does (e.g. ``m.update(method_tau="PM")``)."""
+        ``update.meta`` does (e.g. ``m.update(method_tau="PM")``). A result made with
+        ``keepdata=False`` gives None with R's warning: R keeps no data to re-run on."""
         from .api.update import update
         return update(self, **changes)
 

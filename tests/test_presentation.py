@@ -72,3 +72,14 @@ def test_warn_deprecated_false_silences_only_deprecation():
         m = pymeta.metagen(**GEN, comb_fixed=False, warn_deprecated=False)
     assert m.common is False and not m.warnings
     assert not [c for c in caught if "deprecated" in str(c.message)]
+
+
+def test_update_without_data_returns_none():
+    """R's update.meta warns and returns NULL for an object made with keepdata = FALSE;
+    metacont's update ignores backtransf (R calls metacont without it)."""
+    m = pymeta.metacont(**CONT, keepdata=False)
+    assert m.keepdata is False   # (metacont always reports FALSE, as R does)
+    with pytest.warns(pymeta.MetaWarning, match="Necessary data not available"):
+        assert m.update(method_tau="PM") is None
+    c = pymeta.metacont(**CONT, backtransf=False)
+    assert c.backtransf is False and c.update(method_tau="PM").backtransf is True

@@ -72,10 +72,14 @@ def check(r_meta, fun, args, post=None, post_args=None, label=""):
         assert str(py_err)[:40] in out["error"], f"{label}: {py_err!r} vs R {out['error']}"
         return
     if not out["ok"] and (out["error"] or "").startswith("meta returned NULL"):
-        # metainf/metacum with k < 2: R warns and returns NULL (the bridge reports NULL
-        # as an error); pymeta returns None with the same warning
+        # metainf/metacum with k < 2, update of a result made with keepdata = FALSE: R
+        # warns and returns NULL (the bridge reports NULL as an error); pymeta returns
+        # None with the same warning
         assert res is None and py_err is None, f"{label}: R returns NULL, pymeta {res!r}"
-        assert "Nothing calculated (minimum number of studies: 2)." in out["error"]
+        assert any(msg in out["error"] for msg in (
+            "Nothing calculated (minimum number of studies: 2).",
+            "Necessary data not available. Please, recreate meta-analysis object without "
+            "option 'keepdata = FALSE'.")), out["error"]
         return
     if not out["ok"]:
         assert py_err is not None, f"{label}: R stops ({out['error']}) but pymeta returned"

@@ -134,6 +134,13 @@ def update(res, **changes):
         raise ValueError("Necessary data not available: this result was not made by a "
                          "pymeta meta function.")
     fun, call = res.call
+    if call.get("keepdata") is not None and not call["keepdata"]:
+        # R: without object$data, update.meta warns and returns NULL
+        import warnings
+        from ._args import MetaWarning
+        warnings.warn("Necessary data not available. Please, recreate meta-analysis object "
+                      "without option 'keepdata = FALSE'.", MetaWarning, stacklevel=2)
+        return None
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"update() for {fun} results is not implemented yet.")
     refused = ("byvar",) + (
@@ -253,6 +260,11 @@ def update(res, **changes):
         if getattr(res, name, None) is not None:
             opts[name] = getattr(res, name)
     opts.update(changes)
+    # R's update.meta calls metacont without backtransf (so gs("backtransf"), TRUE) and
+    # no meta function with keepdata (metagen: gs("keepdata"), TRUE), whatever is given
+    if fun == "metacont":
+        opts.pop("backtransf", None)
+    opts["keepdata"] = True
     if fun == "metagen":   # R 8.5's update.meta calls metagen without null.effect
         opts.pop("null_effect", None)
     if pre_warnings:
