@@ -167,6 +167,33 @@ def test_live_metabin_ssw_one_study(r_meta, i):
     check_case(r_meta, "metabin", {**_SSW_K1[i], **_SSW_OPTS}, "metabin OR SSW k=1", strict=True)
 
 
+#: Found by a campaign: metabin RR with every event = n (TE = 0, seTE = 0 in all studies)
+#: and tau.common: hetcalc hands the zero variances to rma.uni, where SJ's start value
+#: gives infinite weights (R: qr.default's 'NA/NaN/Inf in foreign function call') and HE's
+#: tau2 = 0 stops at the weights ('Division by zero ...').
+_ZERO_VI = {"event_e": np.array([1., 1., 1.]), "n_e": np.array([1., 1., 1.]),
+            "event_c": np.array([1., 1., 1.]), "n_c": np.array([1., 1., 1.]),
+            "subgroup": ["B", "B", "B"], "sm": "RR", "method": "Inverse", "incr": 0.0}
+_ZERO_VI_OPTS = [{"method_tau": m, **extra} for m in ("SJ", "HE", "DL", "REML")
+                 for extra in ({"tau_preset": 0.5}, {"tau_common": True})]
+#: ... and one zero variance among two subgroups of one study each: rma.uni with
+#: mods = ~ subgroup stops (too many parameters), hetcalc's common effect refit divides
+#: by zero.
+_ZERO_VI_2 = {"event_e": np.array([10., 10.]), "n_e": np.array([10., 10.]),
+              "event_c": np.array([10., 37.]), "n_c": np.array([10., 39.]),
+              "subgroup": ["B", "A"], "sm": "RR", "method": "MH", "incr": 0.0,
+              "tau_preset": 0.5}
+_ZERO_VI_CASES = ([{**_ZERO_VI, **o} for o in _ZERO_VI_OPTS]
+                  + [{**_ZERO_VI_2, "method_tau": m} for m in ("REML", "SJ", "HE")])
+
+
+@pytest.mark.parametrize("args", _ZERO_VI_CASES, ids=[
+    f"{a['method']}-{a['method_tau']}-{'preset' if 'tau_preset' in a else 'common'}"
+    for a in _ZERO_VI_CASES])
+def test_live_metabin_zero_variances_tau_common(r_meta, args):
+    check_case(r_meta, "metabin", args, "metabin RR zero variances", strict=True)
+
+
 #: Found by CI: Cephes' binomial tail (scipy.special.bdtr) was 1.04e-10 off R's pbinom here.
 _PROP_LARGE_N = ({"event": np.array([25247.]), "n": np.array([50408.]), "studlab": ["Study 1"]},
                  {"sm": "PLOGIT", "method": "Inverse", "method_ci": "CP", "null_effect": 0.5})
