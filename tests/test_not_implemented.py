@@ -31,8 +31,6 @@ DATA = {
 
 #: (function, argument, value) combinations R accepts and pymeta refuses.
 LACKING_VALUES = [
-    ("metagen", "method_predict", "NNF"),        # needs R package pimeta (bootstrap)
-    ("metabin", "method_predict", "NNF"),
     ("metabin", "method", "GLMM"),               # R: metafor::rma.glmm (lme4)
     ("metabin", "method", "LRP"),                # R: package brglm2
     ("metaprop", "method", "GLMM"),              # R's default for sm = "PLOGIT"

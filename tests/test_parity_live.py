@@ -13,10 +13,11 @@ grid, metamean and metacor draw sm from their grid);
 campaign, the worst field, its difference and R's own variation beside it.
 """
 import os
+import warnings
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import pymeta
@@ -165,6 +166,59 @@ _SSW_K1 = [
 @pytest.mark.parametrize("i", range(len(_SSW_K1)))
 def test_live_metabin_ssw_one_study(r_meta, i):
     check_case(r_meta, "metabin", {**_SSW_K1[i], **_SSW_OPTS}, "metabin OR SSW k=1", strict=True)
+
+
+#: method.predict = "NNF" (pimeta's bootstrap, seeded by seed.predict and, per subgroup,
+#: seed.predict.subgroup): a campaign of its own, smaller, as every case runs 25,000
+#: bootstrap root searches in R and in pymeta. Without exclude / subset, and cases where
+#: R's pimeta would never return (pymeta raises there, see pymeta/model/nnf.py) are
+#: rejected before R is called.
+NNF_FUNS = ("metagen", "metacont", "metabin", "metamean", "metacor", "metaprop", "metainc",
+            "metarate")
+_NNF_SETTINGS = settings(max_examples=max(3, N // 30), deadline=None, database=None,
+                         suppress_health_check=[HealthCheck.too_slow,
+                                                HealthCheck.data_too_large,
+                                                HealthCheck.filter_too_much])
+
+
+@pytest.mark.parametrize("fun", NNF_FUNS)
+@_NNF_SETTINGS
+@given(data=st.data())
+def test_live_nnf(r_meta, fun, data):
+    d, opts = data.draw(strategies.cases(fun, max_k=10, with_subgroups=True, user_args=True))
+    opts = {**opts, "method_predict": data.draw(st.sampled_from(
+                ("NNF", ("NNF", "V"), ("HK", "NNF"), ("NNF", "NNF")))),
+            "seed_predict": data.draw(st.integers(-2 ** 31 + 1, 2 ** 31 - 1))}
+    if "subgroup" in d:
+        n_levs = len(set(d["subgroup"]))
+        opts["seed_predict_subgroup"] = data.draw(st.one_of(
+            st.integers(0, 10 ** 6),
+            st.lists(st.integers(0, 10 ** 6), min_size=n_levs, max_size=n_levs)))
+        opts["prediction_subgroup"] = True
+    args = {**d, **opts}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            getattr(pymeta, fun)(**args)
+    except ValueError as exc:
+        assume("does not terminate" not in str(exc))
+    except Exception:
+        pass
+    check_case(r_meta, fun, args, f"{fun} NNF")
+
+
+#: Found while building NNF: k = 2 with a bootstrap tau2 of Inf (no root below 1000):
+#: pimeta's predictions are NaN there and its quantiles depend on std::nth_element's
+#: handling of NaN, which pymeta replays.
+_NNF_INF = [{"TE": np.array([0.21804221, -0.20209149]), "seTE": np.array([0.89712552, 0.60590479]),
+             "method_predict": "NNF", "seed_predict": 973},
+            {"TE": np.array([0.21804221, -0.20209149]) * 3, "seTE": np.array([8.9712552, 6.0590479]),
+             "method_predict": "NNF", "seed_predict": 174}]
+
+
+@pytest.mark.parametrize("i", range(len(_NNF_INF)))
+def test_live_nnf_infinite_tau2(r_meta, i):
+    check_case(r_meta, "metagen", _NNF_INF[i], "metagen NNF Inf tau2", strict=True)
 
 
 #: Found by a campaign: metabin RR with every event = n (TE = 0, seTE = 0 in all studies)

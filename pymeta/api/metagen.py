@@ -77,8 +77,6 @@ def model_options(*, method_tau, method_tau_ci, method_I2, method_common_ci, met
     adhoc_ci = setchar_vec("" if adhoc_hakn_ci is None else adhoc_hakn_ci,
                            CHOICES["adhoc_hakn_ci"], "adhoc_hakn_ci")
     method_predict = setchar_vec(method_predict, CHOICES["method_predict"], "method_predict")
-    if "NNF" in method_predict:
-        raise NotImplementedError("method.predict = \"NNF\" is not implemented in pymeta.")
     adhoc_pi = setchar_vec("" if adhoc_hakn_pi is None else adhoc_hakn_pi,
                            CHOICES["adhoc_hakn_pi"], "adhoc_hakn_pi")
     control = dict(control or {})
@@ -250,7 +248,8 @@ def with_user_args(model: "Model", user: dict, k_all: int, fun: str) -> tuple["M
     opts = dataclasses.replace(
         opts, TE_tau=te_tau if te_tau is not None else opts.TE_tau,
         weights_common=None if out["weights_common"] is None else tuple(out["weights_common"]),
-        weights_random=None if out["weights_random"] is None else tuple(out["weights_random"]))
+        weights_random=None if out["weights_random"] is None else tuple(out["weights_random"]),
+        seed_predict=user["seed_predict"])
     out.update(TE_tau=te_tau if (te_tau is not None and opts.method_tau == "DL") else None,
                detail_tau=user["detail_tau"], seed_predict=user["seed_predict"])
     return dataclasses.replace(model, opts=opts), out

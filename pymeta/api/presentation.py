@@ -21,8 +21,9 @@ defaults from ``settings.meta``'s reset values):
   metagen with ``keepdata = FALSE`` and their result says FALSE whatever was given.
   pymeta keeps no copy of the data frame (R's ``data`` component);
 * ``print_subgroup_name`` (TRUE) and ``sep_subgroup`` (" = "): stored with subgroups only;
-* ``seed_predict_subgroup``: used by R only for ``method.predict = "NNF"`` (not in pymeta),
-  otherwise neither checked nor stored, as in R;
+* ``seed_predict_subgroup``: the seeds of the subgroups' NNF prediction intervals (one per
+  subgroup, or one recycled; checked then, as R's ``subgroup()`` does); without NNF
+  neither checked nor used; never stored, as in R;
 * ``warn_deprecated`` (TRUE): FALSE silences the deprecated-argument warnings (metacor
   still warns about ``byvar``: it does not pass warn.deprecated on there);
 * metacont / metabin ``backtransf`` (TRUE): only stored (metagen and the functions with

@@ -254,8 +254,26 @@ def _first(v):
     return float(a[0]) if a.size else NA
 
 
+def _subgroup_seeds(seed, method_predict, n_levs: int):
+    """R's ``subgroup(x, seed = seed.predict.subgroup)``: with NNF prediction intervals
+    one seed per subgroup (a single one recycled); without NNF the seeds do not matter
+    (pymeta passes none)."""
+    if seed is None or "NNF" not in method_predict:
+        return [None] * n_levs
+    v = np.asarray(seed, dtype=object).ravel()
+    if any(isinstance(x, (bool, np.bool_, str)) or
+           not isinstance(x, (int, float, np.integer, np.floating)) for x in v):
+        raise ValueError("Non-numeric value for argument 'seed.predict.subgroup'.")
+    if v.size == 1:
+        v = np.repeat(v, n_levs)
+    if v.size != n_levs:
+        raise ValueError("Argument 'seed.predict.subgroup' must be a numeric of length "
+                         f"{n_levs}.")
+    return [float(x) for x in v]
+
+
 def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bool = False,
-                    tau_preset=None) -> tuple[dict, list]:
+                    tau_preset=None, seed=None) -> tuple[dict, list]:
     """The subgroup fields of ``res`` (R meta's ``subgroup(x)``, with ``tau.preset`` or the
     common tau of ``tau.common``, see :mod:`.subgroup_tau`) and the warnings the subgroup
     meta-analyses give."""
@@ -272,11 +290,14 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
     sg[:] = subgroup
     w_common = np.asarray(res.w_common, dtype=float)
     w_random = np.asarray(res.w_random, dtype=float)
-    for lev in levels:
+    seeds = _subgroup_seeds(seed, opts["method_predict"], len(levels))
+    for lev, seed_i in zip(levels, seeds):
         sel = np.array([v == lev for v in subgroup], dtype=bool)
         if not sel.any():
             raise ValueError(f"No data available for subgroup = {lev}")
-        m = sub_call(fun, res, sel, {**opts, **study_options(fun, res, sel)}, approx=True)
+        extra = {} if seed_i is None else {"seed_predict": seed_i}
+        m = sub_call(fun, res, sel, {**opts, **study_options(fun, res, sel), **extra},
+                     approx=True)
         warns.extend(m.warnings)
         subs.append(m)
         row = dict(
@@ -452,7 +473,8 @@ def meta_function(fun):
                 sg_name = (str(int(v)) if isinstance(v, float) and v.is_integer()
                            else str(v).upper() if isinstance(v, bool) else str(v))
         fields, warns = subgroup_fields(name, res, values, levels, tau_common_v,
-                                        kwargs.get("tau_preset"))
+                                        kwargs.get("tau_preset"),
+                                        seed=pres.get("seed_predict_subgroup"))
         return finish(res.replace(subgroup=tuple(values), subgroup_name=sg_name,
                                   tau_common=tau_common_v, test_subgroup=test_sg,
                                   prediction_subgroup=pred_sg,
