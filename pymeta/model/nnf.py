@@ -207,8 +207,11 @@ def _zeroin_batch(p: np.ndarray, lower: float, upper: float, qa: float,
     status = np.zeros(S, dtype=int)
     a = np.full(S, float(lower))
     b = np.full(S, float(upper))
-    fa = _fx_batch(a, p, qa, sigma, A)
-    fb = _fx_batch(b, p, qa, sigma, A)
+    # fx(lower) and fx(upper) are 1 - prob - p with the same prob for every p: one series
+    # each ((1 - prob) - 0 - p is the same double as 1 - prob - p)
+    ends = _fx_batch(np.array([float(lower), float(upper)]), np.zeros(2), qa, sigma, A)
+    fa = ends[0] - p
+    fb = ends[1] - p
     with np.errstate(invalid="ignore"):
         same = fa * fb >= 0.0
     status[same] = 1
