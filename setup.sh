@@ -16,6 +16,8 @@ DEBIAN_PKGS=(
   r-base-dev r-cran-metafor r-cran-metadat r-cran-lme4 r-cran-ggplot2
   r-cran-xml2 r-cran-readr r-cran-dplyr r-cran-magrittr r-cran-purrr
   r-cran-stringr r-cran-rlang r-cran-tibble r-cran-scales r-cran-cli
+  # pimeta (meta's method.predict = "NNF") is compiled from CRAN with these
+  r-cran-rcpp r-cran-rcppeigen
 )
 
 # Run a command with its output kept in a log; show the log only on failure.

@@ -246,6 +246,28 @@ class Meta:
     TE_tau: float | None = None
     detail_tau: str | tuple = ""
     seed_predict: float | None = None
+    #: R meta's presentation arguments as stored (pymeta.api.presentation)
+    text_common: str = "Common effect model"
+    text_random: tuple = ("Random effects model",)
+    text_predict: tuple = ("Prediction interval",)
+    text_w_common: str = "common"
+    text_w_random: str = "random"
+    title: str = ""
+    complab: str = ""
+    outclab: str = ""
+    #: the single-group functions store "" (metagen, metacont, metabin, metainc: the
+    #: arguments, "Experimental" / "Control" by default)
+    label_e: str = ""
+    label_c: str = ""
+    label_left: str = ""
+    label_right: str = ""
+    col_label_left: str = "black"
+    col_label_right: str = "black"
+    method_bias: str = "Egger"
+    keepdata: bool = False
+    #: with subgroups only (R: NULL otherwise)
+    print_subgroup_name: bool | None = None
+    sep_subgroup: str | None = None
     version: str = "8.5-0"
     warnings: tuple = ()
     notes: tuple = ()
@@ -292,7 +314,8 @@ class Meta:
 
     def update(self, **changes):
         """Re-run the meta-analysis on the same data with some options changed, as R meta's
-        ``update.meta`` does (e.g. ``m.update(method_tau="PM")``)."""
+        ``update.meta`` does (e.g. ``m.update(method_tau="PM")``). A result made with
+        ``keepdata=False`` gives None with R's warning: R keeps no data to re-run on."""
         from .api.update import update
         return update(self, **changes)
 
@@ -357,6 +380,14 @@ class MetaGen(Meta):
     transf: bool = True
     func_transf: str | None = None
     func_backtransf: str | None = None
+    #: extra arguments of func.transf / func.backtransf (R: lists; NULL when not given)
+    args_transf: dict | None = None
+    args_backtransf: dict | None = None
+    label_e: str = "Experimental"
+    label_c: str = "Control"
+    pscale: float = 1.0
+    irscale: float = 1.0
+    irunit: str = "person-years"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -392,6 +423,8 @@ class MetaCont(Meta):
     approx_sd_c: np.ndarray | None = None
     approx_mean_e: np.ndarray | None = None
     approx_mean_c: np.ndarray | None = None
+    label_e: str = "Experimental"
+    label_c: str = "Control"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -417,6 +450,8 @@ class MetaBin(Meta):
     incr_e: np.ndarray
     incr_c: np.ndarray
     k_MH: float
+    label_e: str = "Experimental"
+    label_c: str = "Control"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -473,6 +508,11 @@ class MetaInc(Meta):
     k_MH: float
     irscale: float
     irunit: str
+    label_e: str = "Experimental"
+    label_c: str = "Control"
+    #: sample sizes as given (stored only; R: NULL without them)
+    n_e: np.ndarray | None = None
+    n_c: np.ndarray | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -591,6 +631,20 @@ class MetaInf:
     def __post_init__(self):
         Meta.__post_init__(self)
 
+    #: the object's presentation fields (R: ``text.predict[1]``; ``pscale``, ``irscale``,
+    #: ``irunit`` NULL where the object has none)
+    text_predict: str = "Prediction interval"
+    label_e: str = ""
+    label_c: str = ""
+    label_left: str = ""
+    label_right: str = ""
+    title: str = ""
+    complab: str = ""
+    outclab: str = ""
+    pscale: float | None = None
+    irscale: float | None = None
+    irunit: str | None = None
+
     @classmethod
     def field_names(cls) -> tuple:
         """pymeta's field names, in R's order."""
@@ -603,6 +657,7 @@ class MetaInf:
     def replace(self, **changes):
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -69,6 +69,22 @@ TRANSF_CASES = [
     dict(TE=[60.0, 45.0, 70.0], lower=[30.0, 10.0, 50.0], upper=[80.0, 65.0, 85.0],
          sm="VE", transf=False),                              # limits swap
     dict(TE=[60.0, 45.0, 70.0], seTE=[0.2, 0.3, 0.25], sm="VE", transf=False),
+    # args.transf / args.backtransf: R's do.call(func, c(list(x), args)); log's base
+    # (10 and 2: the C library's log10 / log2, as R's logbase), R's errors and warnings
+    dict(_RATIO, sm="OR", func_transf="log", args_transf={"base": 10},
+         func_backtransf="exp"),
+    dict(_RATIO, sm="OR", func_transf="log", args_transf={"base": 2},
+         func_backtransf="exp", args_backtransf={"x": 1.0}),
+    dict(_RATIO, sm="RR", func_transf="log", args_transf={"base": 3.5},
+         func_backtransf="exp", seTE=[0.2, nan, 0.4, nan]),
+    dict(_RATIO, sm="OR", func_transf="log", args_transf={"base": 10}),   # R stops
+    dict(_RATIO, sm="OR", func_transf="log", args_transf={"foo": 1.0},
+         func_backtransf="exp"),                                          # unused argument
+    dict(_PROP, sm="ZCOR", func_transf="cor2z", args_transf={"base": 10},
+         func_backtransf="z2cor"),                                        # unused argument
+    dict(_RATIO, sm="OR", args_transf={"base": 10}),                      # ignored, warning
+    dict(_RATIO, sm="OR", transf=False, args_backtransf={"base": 10}),    # ignored, warning
+    dict(_RATIO, sm="OR", func_transf="log", func_backtransf="exp", args_transf=3.0),
 ]
 
 

@@ -31,8 +31,6 @@ DATA = {
 
 #: (function, argument, value) combinations R accepts and pymeta refuses.
 LACKING_VALUES = [
-    ("metagen", "method_predict", "NNF"),        # needs R package pimeta (bootstrap)
-    ("metabin", "method_predict", "NNF"),
     ("metabin", "method", "GLMM"),               # R: metafor::rma.glmm (lme4)
     ("metabin", "method", "LRP"),                # R: package brglm2
     ("metaprop", "method", "GLMM"),              # R's default for sm = "PLOGIT"
@@ -69,3 +67,12 @@ def test_list_of_lacking_arguments():
     for fun in DATA:
         print(f"{fun}: {', '.join(a.replace('_', '.') for a in lacking(fun)) or '(none)'}")
     assert all(isinstance(lacking(f), list) for f in DATA)
+
+
+def test_keeprma_with_user_weights_raises():
+    """R keeps metafor's rma objects with keeprma = TRUE and user weights; pymeta has none
+    (keeprma = TRUE without user weights changes nothing in R and is accepted)."""
+    with pytest.raises(NotImplementedError, match="keeprma"):
+        pymeta.metagen(**DATA["metagen"], weights=[1.0, 2.0, 3.0], keeprma=True)
+    assert pymeta.metagen(**DATA["metagen"], keeprma=True).TE_random == \
+        pymeta.metagen(**DATA["metagen"]).TE_random

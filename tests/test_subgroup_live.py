@@ -72,10 +72,14 @@ def check(r_meta, fun, args, post=None, post_args=None, label=""):
         assert str(py_err)[:40] in out["error"], f"{label}: {py_err!r} vs R {out['error']}"
         return
     if not out["ok"] and (out["error"] or "").startswith("meta returned NULL"):
-        # metainf/metacum with k < 2: R warns and returns NULL (the bridge reports NULL
-        # as an error); pymeta returns None with the same warning
+        # metainf/metacum with k < 2, update of a result made with keepdata = FALSE: R
+        # warns and returns NULL (the bridge reports NULL as an error); pymeta returns
+        # None with the same warning
         assert res is None and py_err is None, f"{label}: R returns NULL, pymeta {res!r}"
-        assert "Nothing calculated (minimum number of studies: 2)." in out["error"]
+        assert any(msg in out["error"] for msg in (
+            "Nothing calculated (minimum number of studies: 2).",
+            "Necessary data not available. Please, recreate meta-analysis object without "
+            "option 'keepdata = FALSE'.")), out["error"]
         return
     if not out["ok"]:
         assert py_err is not None, f"{label}: R stops ({out['error']}) but pymeta returned"
@@ -418,3 +422,27 @@ def test_live_metainf_sortvar_exclude(r_meta, fun, args, post):
     # R sorts exclude (and metagen's n.e / n.c) with the data
     check(r_meta, fun, args, post, {"sortvar": [4.0, 1.0, 3.0, 2.0]},
           label=f"{post} {fun} sortvar/exclude")
+
+
+_PRES_POST = st.sampled_from([(None, {}), ("metainf", {}), ("metacum", {}),
+                              ("update", {"method_tau": "PM"}),
+                              ("update", {"method_random_ci": ("HK", "classic")}),
+                              ("update", {"method_predict": ("V", "HTS")}),
+                              ("update", {"sm": "OR"}), ("update", {"title": "new"}),
+                              ("update", {"text_random": "RE"})])
+
+
+@_SETTINGS
+@given(fun=st.sampled_from(["metagen", "metacont", "metamean", "metacor", "metabin", "metaprop",
+                            "metainc", "metarate"]),
+       data=st.data(), post=_PRES_POST)
+def test_live_presentation(r_meta, fun, data, post):
+    # R meta's presentation arguments (texts, labels, overall, method.bias, keepdata ...)
+    # as stored by the meta functions, carried by update.meta (with its text resets and
+    # metabin's method.bias for a new sm) and by metainf / metacum
+    d, opts = data.draw(strategies.cases(fun, max_k=10, with_subgroups=True))
+    pres = data.draw(strategies.presentation_args(fun))
+    name, changes = post
+    if name == "update" and "sm" in changes and fun != "metabin":
+        changes = {"method_bias": "Begg"}
+    check(r_meta, fun, {**d, **opts, **pres}, name, changes, label=f"presentation {fun}")

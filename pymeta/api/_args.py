@@ -53,20 +53,23 @@ class MetaWarning(UserWarning):
 class Warn:
     """Collects R meta's warnings and pymeta's notes for one call."""
 
-    def __init__(self, enabled: bool = True):
+    def __init__(self, enabled: bool = True, emit: bool = True):
         self.enabled = enabled
+        self.emit = emit     # False: only collect (the caller places and issues them)
         self.warnings: list[str] = []
         self.notes: list[str] = []
 
     def warn(self, msg: str) -> None:
         if self.enabled:
             self.warnings.append(msg)
-            _warnings.warn(msg, MetaWarning, stacklevel=4)
+            if self.emit:
+                _warnings.warn(msg, MetaWarning, stacklevel=4)
 
     def always(self, msg: str) -> None:
         """A warning R gives whatever ``warn`` is (not guarded by ``if (warn)`` in R)."""
         self.warnings.append(msg)
-        _warnings.warn(msg, MetaWarning, stacklevel=4)
+        if self.emit:
+            _warnings.warn(msg, MetaWarning, stacklevel=4)
 
     def note(self, msg: str) -> None:
         self.notes.append(msg)
@@ -286,7 +289,8 @@ DEPRECATED = {"level_comb": "level_ma", "comb_fixed": "common", "fixed": "common
 #: deprecated arguments (and of everything after).
 _ARGUMENT_WARNINGS = ("Argument 'method.common.ci", "Argument 'pscale'", "Argument 'Q.Cochrane'",
                       "Argument 'method.tau' set", "Argument 'method.predict' set",
-                      "Argument 'irscale'")
+                      "Argument 'irscale'", "Argument 'args.transf'",
+                      "Argument 'args.backtransf'")
 
 
 def resolve_deprecated(kwargs: dict) -> tuple[dict, list]:

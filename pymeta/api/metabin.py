@@ -30,7 +30,7 @@ from .subgroup import meta_function
 
 __all__ = ["metabin"]
 
-_LACKING = LACKING_COMMON | frozenset({"method_bias", "backtransf", "label_e", "label_c"})
+_LACKING = LACKING_COMMON
 _NOT_IMPLEMENTED_METHOD = ("GLMM", "LRP")
 _MODEL_GLMM = ("UM.FS", "UM.RS", "CM.EL", "CM.AL", "")
 _TXT_USER = "as arguments 'incr.e' and 'incr.c' are provided"

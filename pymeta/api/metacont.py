@@ -26,7 +26,7 @@ from .subgroup import meta_function
 
 __all__ = ["metacont"]
 
-_LACKING = LACKING_COMMON | frozenset({"method_bias", "backtransf", "label_e", "label_c"})
+_LACKING = LACKING_COMMON
 
 #: The summaries R approximates means and SDs from (metacont.R, blocks 7 and 8).
 _SUMMARIES = ("median_e", "q1_e", "q3_e", "min_e", "max_e",

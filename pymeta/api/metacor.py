@@ -24,7 +24,7 @@ from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
 from .subgroup import meta_function
 
 #: metacor's arguments pymeta lacks.
-_LACKING = LACKING_COMMON | frozenset({"method_bias"})
+_LACKING = LACKING_COMMON
 
 __all__ = ["metacor"]
 

@@ -21,29 +21,18 @@ from ..model import nmath
 from ..model.rmath import _libm, qt, rexp, rlog, rsum
 from ..effects.correlation import cor2z
 from ..effects.proportion import p2asin, p2logit
-from ._args import (Warn, check_length, check_level, check_logical, column, column_or_value,
-                    numeric, reject_unsupported, select_studies, setchar, setchar_vec,
-                    studlabs, subset_studies, take)
+from ._args import (MetaWarning, Warn, check_length, check_level, check_logical, column,
+                    column_or_value, numeric, reject_unsupported, select_studies, setchar,
+                    setchar_vec, studlabs, subset_studies, take)
 from .subgroup import meta_function
 from ..effects import approx as _approx
 
 __all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON", "USER_ARGS",
            "pop_user_args", "user_args", "subset_user_args", "with_user_args"]
 
-#: R arguments of every meta function that only shape meta's printouts and plots (labels,
-#: titles, which summaries to print), keep R objects, or choose a default for metabias.
-#: pymeta prints nothing; rather than ignore them it refuses them by name.
-LACKING_OUTPUT = frozenset({
-    "overall", "overall_hetstat", "text_common", "text_random", "text_predict",
-    "text_w_common", "text_w_random", "title", "complab", "outclab", "label_left",
-    "label_right", "col_label_left", "col_label_right", "print_subgroup_name",
-    "sep_subgroup", "seed_predict_subgroup", "keepdata", "warn_deprecated",
-})
-
-#: R arguments of every meta function that pymeta does not implement yet.
-LACKING_COMMON = frozenset({
-    "cluster", "rho", "id",
-}) | LACKING_OUTPUT
+#: R arguments of every meta function that pymeta does not implement yet (R meta's
+#: presentation arguments are taken by :mod:`pymeta.api.presentation`).
+LACKING_COMMON = frozenset({"cluster", "rho", "id"})
 
 #: User weights, ``TE.tau``, ``seed.predict`` and ``detail.tau``: arguments every meta
 #: function takes and hands on to metagen (see :func:`user_args`).
@@ -59,8 +48,7 @@ SUBGROUP_ARGS = frozenset({"subgroup", "subgroup_name", "test_subgroup", "predic
                            "tau_common", "byvar"})
 
 #: metagen's own arguments pymeta lacks (besides :data:`LACKING_COMMON`).
-_LACKING = LACKING_COMMON | frozenset({"args_transf", "args_backtransf", "method_bias", "pscale",
-                                        "irscale", "irunit", "label_e", "label_c", "keeprma"})
+_LACKING = LACKING_COMMON
 
 #: Tested option values (the grid the parity tests and strategies draw from).
 SUPPORTED = {
@@ -89,8 +77,6 @@ def model_options(*, method_tau, method_tau_ci, method_I2, method_common_ci, met
     adhoc_ci = setchar_vec("" if adhoc_hakn_ci is None else adhoc_hakn_ci,
                            CHOICES["adhoc_hakn_ci"], "adhoc_hakn_ci")
     method_predict = setchar_vec(method_predict, CHOICES["method_predict"], "method_predict")
-    if "NNF" in method_predict:
-        raise NotImplementedError("method.predict = \"NNF\" is not implemented in pymeta.")
     adhoc_pi = setchar_vec("" if adhoc_hakn_pi is None else adhoc_hakn_pi,
                            CHOICES["adhoc_hakn_pi"], "adhoc_hakn_pi")
     control = dict(control or {})
@@ -262,7 +248,8 @@ def with_user_args(model: "Model", user: dict, k_all: int, fun: str) -> tuple["M
     opts = dataclasses.replace(
         opts, TE_tau=te_tau if te_tau is not None else opts.TE_tau,
         weights_common=None if out["weights_common"] is None else tuple(out["weights_common"]),
-        weights_random=None if out["weights_random"] is None else tuple(out["weights_random"]))
+        weights_random=None if out["weights_random"] is None else tuple(out["weights_random"]),
+        seed_predict=user["seed_predict"])
     out.update(TE_tau=te_tau if (te_tau is not None and opts.method_tau == "DL") else None,
                detail_tau=user["detail_tau"], seed_predict=user["seed_predict"])
     return dataclasses.replace(model, opts=opts), out
@@ -379,7 +366,8 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
             upper=None, level_ci=0.95, median=None, q1=None, q3=None, min=None, max=None,
             method_mean="Luo", method_sd="Shi", approx_TE=None, approx_seTE=None,
             cycles=None, transf=None, func_transf=None, backtransf=None,
-            func_backtransf=None, control=None, tau_preset=None, warn=None,
+            func_backtransf=None, args_transf=None, args_backtransf=None, pscale=None, irscale=None, irunit="person-years",
+            keeprma=None, control=None, tau_preset=None, warn=None,
             **r_only) -> MetaGen:
     """Generic inverse-variance meta-analysis (R meta ``metagen``), R's defaults throughout.
 
@@ -417,7 +405,21 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     method_ci = setchar(("z" if df is None else "t") if method_ci is None else method_ci,
                         CHOICES["method_ci_cont"], "method_ci")
     method_mean, method_sd = _approx.check_methods(method_mean, method_sd)
-    transf, ftr, func_backtransf = _transf_args(transf, func_transf, func_backtransf)
+    # R warns about args.transf / pscale / irscale after its checks of method.tau and
+    # method.predict (set_method_tau), which pymeta's resolve_model gives: collected
+    # here, placed after those below
+    w_args = Warn(emit=False)
+    transf, ftr, func_backtransf, args_transf, args_backtransf = _transf_args(
+        transf, func_transf, func_backtransf, args_transf, args_backtransf, w_args)
+    backtransf = (DEFAULTS["backtransf"] if backtransf is None
+                  else check_logical(backtransf, "backtransf"))
+    scales = _scales(pscale, irscale, irunit, backtransf, w_args)
+    if keeprma is not None and check_logical(keeprma, "keeprma") and (
+            any(extra.get(n) is not None
+                for n in ("weights", "weights_common", "weights_random"))):
+        raise NotImplementedError("metagen(): 'keeprma = TRUE' with user-specified weights "
+                                  "(R keeps metafor's rma objects) is not implemented in "
+                                  "pymeta.")
     labels_raw = column(studlab, data, "studlab")
     raw = {name: column(v, data, name) for name, v in
            dict(TE=TE, seTE=seTE, lower=lower, upper=upper, pval=pval, df=df, n_e=n_e,
@@ -491,11 +493,15 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
                                       "labels) are not implemented in pymeta.")
         approx_fields = dict(approx_TE=None, approx_seTE=None)
         seTE_v, sd_n_of_1 = _n_of_1(seTE_v, x["cycles"])
+    n_before = len(w.warnings)
     model = resolve_model(locals(), null_effect=float(null_effect), warn=w)
+    w.warnings[:] = (w.warnings[n_before:] + w_args.warnings + w.warnings[:n_before])
+    for msg in w_args.warnings:
+        warnings.warn(msg, MetaWarning, stacklevel=3)
     model, user_fields = with_user_args(model, uargs, TE_v.size, "metagen")
     study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
     fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,
-                         backtransf=DEFAULTS["backtransf"] if backtransf is None else backtransf,
+                         backtransf=backtransf,
                          study_df=study_df, exclude=excl, zero_se_na=cyc is None)
     lo, up = np.array(fields["lower"], float), np.array(fields["upper"], float)
     for given, out in ((x["lower"], lo), (x["upper"], up)):
@@ -510,8 +516,31 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
                    method_mean=method_mean, **approx_fields,
                    level_ci=lci if avail_ci else None, cycles=x.get("cycles"),
                    sd_n_of_1=sd_n_of_1, transf=transf, func_transf=ftr and ftr[0],
-                   func_backtransf=func_backtransf,
+                   func_backtransf=func_backtransf, args_transf=args_transf,
+                   args_backtransf=args_backtransf, **scales,
                    warnings=tuple(w.warnings), notes=tuple(w.notes))
+
+
+def _scales(pscale, irscale, irunit, backtransf: bool, w: Warn) -> dict:
+    """metagen's ``pscale`` / ``irscale`` (``chknumeric(length = 1)``; set to 1 when
+    ``backtransf`` is FALSE, with R's warning if given) and ``irunit``, stored as given."""
+    out = {}
+    for name, v in (("pscale", pscale), ("irscale", irscale)):
+        given = v is not None
+        if not given:
+            v = 1.0
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number)):
+            if isinstance(v, (list, tuple, np.ndarray)) and len(v) != 1:
+                raise ValueError(f"Argument '{name}' must be a numeric of length 1.")
+            raise ValueError(f"Non-numeric value for argument '{name}'.")
+        v = float(v)
+        if not backtransf and v != 1:
+            if given:
+                w.always(f"Argument '{name}' set to 1 as argument 'backtransf' is FALSE.")
+            v = 1.0
+        out[name] = v
+    out["irunit"] = irunit
+    return out
 
 
 #: meta's transformations (``meta-transf.R``) by R name, and the back-transformation R
@@ -544,18 +573,56 @@ def _func_name(f, arg: str):
     raise ValueError(f"Argument '{arg.replace('_', '.')}' must be a function.")
 
 
-def _transf_args(transf, func_transf, func_backtransf):
-    """metagen's checks of ``transf``, ``func.transf`` and ``func.backtransf`` (R: ``transf
-    = gs("transf") & missing(func.transf)``; without ``func.backtransf`` R knows the
-    inverse of log, cor2z, p2logit, p2asin and VE2logVR only, else it stops)."""
+def _transf_args(transf, func_transf, func_backtransf, args_transf, args_backtransf,
+                 w: Warn):
+    """metagen's checks of ``transf``, ``func.transf``, ``func.backtransf``,
+    ``args.transf`` and ``args.backtransf`` (R: ``transf = gs("transf") &
+    missing(func.transf)``; ``chklist`` for the arguments, which are dropped with R's
+    warning when their function is missing; without ``func.backtransf`` R knows the
+    inverse of log, cor2z, p2logit, p2asin and VE2logVR only, and only without
+    ``args.transf``; else it stops). Returns the function as (name, callable) with the
+    arguments bound."""
     name, fun = _func_name(func_transf, "func_transf")
     transf = (func_transf is None) if transf is None else check_logical(transf, "transf")
     bname, _ = _func_name(func_backtransf, "func_backtransf")
+    for arg, v in (("args.transf", args_transf), ("args.backtransf", args_backtransf)):
+        if v is not None and not isinstance(v, dict):
+            raise ValueError(f"Argument '{arg}' must be a list.")
+    for arg, v, f, given in (("args.transf", args_transf, name, func_transf),
+                             ("args.backtransf", args_backtransf, bname, func_backtransf)):
+        if f is None and v is not None:
+            w.always(f"Argument '{arg}' ignored as argument 'func.{arg[5:]}' is missing.")
+    args_transf = args_transf if name is not None else None
+    args_backtransf = args_backtransf if bname is not None else None
     if name is not None and bname is None:
-        if name not in _BACKTRANSF:
+        if name not in _BACKTRANSF or args_transf is not None:
             raise ValueError("Argument 'func.backtransf' must be specified.")
         bname = _BACKTRANSF[name]
-    return transf, (name, fun) if name is not None else None, bname
+    if name is not None and args_transf:
+        fun = _with_args(name, fun, func_transf, args_transf)
+    return (transf, (name, fun) if name is not None else None, bname, args_transf,
+            args_backtransf)
+
+
+#: the extra arguments R's own transformation functions take (``log(x, base)``)
+_R_FUN_ARGS = {"log": ("base",)}
+
+
+def _with_args(name: str, fun, given, args: dict):
+    """``do.call(func.transf, c(list(x), args.transf))``: a Python callable gets the
+    arguments as keywords; R's own functions only those they have (else R's error)."""
+    if callable(given):
+        return lambda x: fun(x, **args)
+    unused = [k for k in args if k not in _R_FUN_ARGS.get(name, ())]
+    if unused:
+        raise ValueError("unused argument (" + ", ".join(f"{k} = {args[k]}" for k in unused)
+                         + ")")
+    base = float(args["base"])
+    if base == 10.0:   # R's logbase (arithmetic.c): log10 / log2 of the C library
+        return lambda x: _libm(math.log10, x, neg=math.nan, zero=-math.inf)
+    if base == 2.0:
+        return lambda x: _libm(math.log2, x, neg=math.nan, zero=-math.inf)
+    return lambda x: fun(x) / rlog(base)
 
 
 def _transform_inputs(x: dict, raw: dict, sm: str, func) -> None:

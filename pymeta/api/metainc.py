@@ -34,8 +34,7 @@ from .metaprop import METHOD_INCR, _no, check_incr, incr_field
 
 __all__ = ["metainc"]
 
-_LACKING = LACKING_COMMON | frozenset({"model_glmm", "n_e", "n_c",
-                                       "method_bias", "label_e", "label_c"})
+_LACKING = LACKING_COMMON | frozenset({"model_glmm"})
 SM_INC = ("IRR", "IRD", "IRSD", "VE")
 METHOD_INC = ("Inverse", "MH", "Cochran", "GLMM")
 
@@ -43,7 +42,7 @@ METHOD_INC = ("Inverse", "MH", "Cochran", "GLMM")
 @meta_function
 def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset=None,
             exclude=None, method=None, sm=None, incr=None, method_incr=None, incr_e=None,
-            incr_c=None, level=None, common=None, random=None,
+            incr_c=None, n_e=None, n_c=None, level=None, common=None, random=None,
             prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
@@ -53,7 +52,8 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
 
     ``event_e``, ``time_e``, ``event_c``, ``time_c`` (events and person-times of the
     experimental and control groups) and ``studlab`` are vectors or, with ``data``,
-    column names.
+    column names. ``n_e`` / ``n_c`` (sample sizes) are only stored, as R does (subset
+    with the studies; R's subgroup sums ``n.e.w`` / ``n.c.w`` are then NA).
     """
     extra = pop_user_args(r_only)
     reject_unsupported("metainc", r_only, _LACKING)
@@ -126,13 +126,17 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
             raise ValueError(f"Argument '{name.replace('_', '.')}' must be larger equal 0.")
     check_length("event_e", k_all, **{k: v for k, v in x.items() if k != "event_e"},
                  studlab=None if labels_raw is None else labels)
+    sizes = {name: numeric(column(v, data, name), name, labels, required=False)
+             for name, v in (("n_e", n_e), ("n_c", n_c))}
+    check_length("event_e", k_all, **{k: v for k, v in sizes.items() if v is not None})
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     idx, excl = select_studies(subset, exclude, k_all, data)
     uargs = subset_user_args(uargs, idx, k_all, "metainc")
     # R's section (6): the subset of the data and of the (user) increments
-    x, labels, excl, (incr_arr, *user_s) = subset_studies(
-        idx, x, labels, excl, incr_arr, *(() if user is None else user))
+    x, labels, excl, (incr_arr, ne, nc, *user_s) = subset_studies(
+        idx, x, labels, excl, incr_arr, sizes["n_e"], sizes["n_c"],
+        *(() if user is None else user))
     user = tuple(user_s) if user is not None else None
     k_all = len(labels)
     ee, te, ec, tc = x["event_e"], x["time_e"], x["event_c"], x["time_c"]
@@ -185,7 +189,8 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     return MetaInc(**fields, event_e=ee, time_e=te, event_c=ec, time_c=tc,
                    incr=incr_field(incr_arr), method_incr=method_incr, sparse=sparse,
                    incr_e=incr_e_v, incr_c=incr_c_v, k_MH=k_MH, irscale=irscale,
-                   irunit=irunit, warnings=tuple(w.warnings), notes=tuple(w.notes))
+                   irunit=irunit, n_e=ne, n_c=nc,
+                   warnings=tuple(w.warnings), notes=tuple(w.notes))
 
 
 def _user_incr(incr_e, incr_c, incr_arr, data):

@@ -258,6 +258,11 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
         sm=x.sm, null_effect=x.null_effect, pooled=pooled, common=pooled == "common",
         random=pooled == "random", overall=overall, overall_hetstat=False,
         prediction=prediction, method_predict=x.method_predict[0],
+        # R: x$text.predict[1]; the labels and scales as the object has them (NULL if not)
+        text_predict=x.text_predict[0], label_e=x.label_e, label_c=x.label_c,
+        label_left=x.label_left, label_right=x.label_right, title=x.title,
+        complab=x.complab, outclab=x.outclab, pscale=getattr(x, "pscale", None),
+        irscale=getattr(x, "irscale", None), irunit=getattr(x, "irunit", None),
         adhoc_hakn_pi=x.adhoc_hakn_pi[0], backtransf=x.backtransf, level=x.level_ma,
         level_ma=x.level_ma, level_predict=x.level_predict, method=x.method,
         method_random=x.method_random, method_common_ci=x.method_common_ci,

@@ -28,7 +28,7 @@ from .subgroup import meta_function
 
 __all__ = ["metamean"]
 
-_LACKING = LACKING_COMMON | frozenset({"method_bias"})
+_LACKING = LACKING_COMMON
 
 
 def _null_effect(value) -> float:

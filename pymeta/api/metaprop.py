@@ -30,7 +30,7 @@ from .subgroup import meta_function
 
 __all__ = ["metaprop"]
 
-_LACKING = LACKING_COMMON | frozenset({"method_bias"})
+_LACKING = LACKING_COMMON
 SM_PROP = ("PLOGIT", "PLN", "PRAW", "PAS", "PFT")
 METHOD_CI_PROP = ("CP", "WS", "WSCC", "AC", "SA", "SACC", "NAsm")
 METHOD_INCR = ("only0", "if0all", "all", "user")

@@ -32,7 +32,7 @@ from .metaprop import (METHOD_INCR, UNTRANSFORMED, _no, check_counts, check_incr
 
 __all__ = ["metarate"]
 
-_LACKING = LACKING_COMMON | frozenset({"method_bias"})
+_LACKING = LACKING_COMMON
 SM_RATE = ("IR", "IRLN", "IRS", "IRFT")
 METHOD_CI_RATE = ("NAsm", "Poisson")
 

@@ -254,8 +254,26 @@ def _first(v):
     return float(a[0]) if a.size else NA
 
 
+def _subgroup_seeds(seed, method_predict, n_levs: int):
+    """R's ``subgroup(x, seed = seed.predict.subgroup)``: with NNF prediction intervals
+    one seed per subgroup (a single one recycled); without NNF the seeds do not matter
+    (pymeta passes none)."""
+    if seed is None or "NNF" not in method_predict:
+        return [None] * n_levs
+    v = np.asarray(seed, dtype=object).ravel()
+    if any(isinstance(x, (bool, np.bool_, str)) or
+           not isinstance(x, (int, float, np.integer, np.floating)) for x in v):
+        raise ValueError("Non-numeric value for argument 'seed.predict.subgroup'.")
+    if v.size == 1:
+        v = np.repeat(v, n_levs)
+    if v.size != n_levs:
+        raise ValueError("Argument 'seed.predict.subgroup' must be a numeric of length "
+                         f"{n_levs}.")
+    return [float(x) for x in v]
+
+
 def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bool = False,
-                    tau_preset=None) -> tuple[dict, list]:
+                    tau_preset=None, seed=None) -> tuple[dict, list]:
     """The subgroup fields of ``res`` (R meta's ``subgroup(x)``, with ``tau.preset`` or the
     common tau of ``tau.common``, see :mod:`.subgroup_tau`) and the warnings the subgroup
     meta-analyses give."""
@@ -272,11 +290,14 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
     sg[:] = subgroup
     w_common = np.asarray(res.w_common, dtype=float)
     w_random = np.asarray(res.w_random, dtype=float)
-    for lev in levels:
+    seeds = _subgroup_seeds(seed, opts["method_predict"], len(levels))
+    for lev, seed_i in zip(levels, seeds):
         sel = np.array([v == lev for v in subgroup], dtype=bool)
         if not sel.any():
             raise ValueError(f"No data available for subgroup = {lev}")
-        m = sub_call(fun, res, sel, {**opts, **study_options(fun, res, sel)}, approx=True)
+        extra = {} if seed_i is None else {"seed_predict": seed_i}
+        m = sub_call(fun, res, sel, {**opts, **study_options(fun, res, sel), **extra},
+                     approx=True)
         warns.extend(m.warnings)
         subs.append(m)
         row = dict(
@@ -373,17 +394,30 @@ def meta_function(fun):
     def wrapper(*args, subgroup=None, subgroup_name=None, test_subgroup=None,
                 prediction_subgroup=None, tau_common=None, byvar=None, **kwargs):
         from ._args import check_logical, place_warnings, resolve_deprecated, select_studies
+        from . import presentation
         kwargs, dep = resolve_deprecated(kwargs)
+        pres = presentation.pop(name, kwargs)
+        pres = presentation.check(name, pres)
+        if not pres.get("warn_deprecated", True):   # meta's deprecated(..., warn.deprecated)
+            dep = []
+
+        def finish(res, has_subgroup):
+            return res.replace(**presentation.result_fields(name, res, pres,
+                                                            has_subgroup=has_subgroup))
         if byvar is not None:   # meta's deprecated2(subgroup, ..., byvar, ...)
+            # (with warn.deprecated, except in metacor, which does not pass it on)
+            silent = not pres.get("warn_deprecated", True) and name != "metacor"
             if subgroup is not None:
-                dep.append("Deprecated argument 'byvar' ignored as 'subgroup' is also "
-                           "provided.")
+                msg = "Deprecated argument 'byvar' ignored as 'subgroup' is also provided."
             else:
-                dep.append("Use argument 'subgroup' instead of 'byvar' (deprecated).")
+                msg = "Use argument 'subgroup' instead of 'byvar' (deprecated)."
                 subgroup = byvar
+            if not silent:
+                dep.append(msg)
         bound = sig.bind(*args, **kwargs)
         call = dict(bound.arguments)
         call.update(call.pop("r_only", {}) or {})
+        call.update(pres)
         call.update({k: v for k, v in dict(subgroup=subgroup, subgroup_name=subgroup_name,
                                            test_subgroup=test_subgroup,
                                            prediction_subgroup=prediction_subgroup,
@@ -402,7 +436,7 @@ def meta_function(fun):
                      "missing.")
                 if kwargs.get("warn", True) is not False:
                     res = res.replace(warnings=(w,) + tuple(res.warnings))
-            return res
+            return finish(res, False)
         sg_raw = column(subgroup, call.get("data"), "subgroup")
         if any(kwargs.get(n) is not None for n in
                ("weights", "weights_common", "weights_random", "TE_tau")):
@@ -439,13 +473,15 @@ def meta_function(fun):
                 sg_name = (str(int(v)) if isinstance(v, float) and v.is_integer()
                            else str(v).upper() if isinstance(v, bool) else str(v))
         fields, warns = subgroup_fields(name, res, values, levels, tau_common_v,
-                                        kwargs.get("tau_preset"))
-        return res.replace(subgroup=tuple(values), subgroup_name=sg_name,
-                           tau_common=tau_common_v, test_subgroup=test_sg,
-                           prediction_subgroup=pred_sg,
-                           warnings=subgroup_tau.with_check_warnings(res.warnings, pre_warns)
-                           + tuple(warns),
-                           **fields)
+                                        kwargs.get("tau_preset"),
+                                        seed=pres.get("seed_predict_subgroup"))
+        return finish(res.replace(subgroup=tuple(values), subgroup_name=sg_name,
+                                  tau_common=tau_common_v, test_subgroup=test_sg,
+                                  prediction_subgroup=pred_sg,
+                                  warnings=subgroup_tau.with_check_warnings(res.warnings,
+                                                                            pre_warns)
+                                  + tuple(warns),
+                                  **fields), True)
 
     wrapper.__signature__ = sig.replace(parameters=[
         *[p for p in sig.parameters.values() if p.kind != p.VAR_KEYWORD],

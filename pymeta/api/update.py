@@ -70,55 +70,60 @@ def _increments(fun: str, res, changes: dict):
     return None, dict(incr=incr, method_incr=method_incr, incr_e=NULL, incr_c=NULL), warns
 
 
-def _text_state(res, fun, which):
-    """(length, is R's default text) of the object's ``text.random`` / ``text.predict``.
-
-    R's update.meta passes the object's text on; when a new ``method.random.ci`` /
-    ``method.predict`` has another length it resets the text to the default and warns,
-    unless the text was the single default string. The object's text: metagen called
-    without a text labels every random effects method ("Random effects model (HK)" ...)
-    when k > 0; the other functions pass the default text on to metagen, which labels the
-    methods only when there are several (and k > 0). Prediction texts are labelled only
-    for several methods. An updated object keeps the state update() recorded.
-    """
-    fun_call = res.call[1] if res.call else {}
-    key = "_text_" + which
-    if key in fun_call:
-        return fun_call[key]
-    if which == "random":
-        methods = tuple(np.atleast_1d(res.method_random_ci))
-        k = res.k
-        if k > 0 and fun == "metagen":
-            return len(methods), methods == ("classic",)
-        if k > 0 and len(methods) > 1:
-            return len(methods), False
-        return 1, True
-    methods = tuple(np.atleast_1d(res.method_predict))
-    return (len(methods), False) if len(methods) > 1 else (1, True)
-
-
-def _text_changes(res, fun, changes):
-    """R's warnings and the new text states for changed numbers of methods."""
-    warns, states = [], {}
+def _texts(res, changes: dict) -> tuple[list, dict]:
+    """R's update.meta for ``text.random`` / ``text.predict``: the object's texts are passed
+    on (as given, so metagen adds no labels of its own); when a new ``method.random.ci`` /
+    ``method.predict`` has another number of methods than the text, the text becomes the
+    default (with R's warning unless it was the single default text); a new text of
+    another length than the methods is R's error."""
+    from . import presentation
+    warns, out = [], {}
     for which, arg, what in (("random", "method_random_ci",
                               "random effects \n   methods changed by argument "
                               "'method.random.ci'."),
                              ("predict", "method_predict",
                               "prediction intervals \n   changed by argument "
                               "'method.predict'.")):
-        length, default = _text_state(res, fun, which)
-        if arg in changes:
-            new = changes[arg]
-            n_new = 1 if isinstance(new, str) else len(new)
-            if n_new != length:
-                if not (length == 1 and default):
+        name = "text_" + which
+        default = presentation.TEXT_DEFAULTS[name]
+        text = changes.get(name, getattr(res, name))
+        text = (text,) if isinstance(text, str) else tuple(text)
+        methods = changes.get(arg, getattr(res, arg))
+        n_methods = 1 if isinstance(methods, str) else len(methods)
+        if (arg in changes or name in changes) and n_methods != len(text):
+            if arg in changes:
+                if not (len(text) == 1 and text[0] == default):
                     warns.append(f"Setting argument 'text.{which}' to default as number "
                                  f"of {what}")
-                length, default = 1, True
-            if length == 1 and n_new > 1:
-                length, default = n_new, False
-        states["_text_" + which] = (length, default)
-    return warns, states
+                text = (default,)
+            if name in changes:
+                noun = ("random effects methods" if which == "random"
+                        else "prediction intervals")
+                raise ValueError(f"Argument 'text.{which}' must be of same length as \n   "
+                                 f"number of {noun} specified by setting for '{arg}'.")
+        out[name] = text
+    return warns, out
+
+
+def _presentation(res, fun: str, changes: dict) -> dict:
+    """The presentation arguments update.meta passes on from the object (metabin: a new
+    sm "OR" / "DOR" gets "Harbord" / "Deeks" unless method.bias is given)."""
+    from . import presentation
+    opts = {name: getattr(res, name) for name in presentation.ARGS[fun]
+            if name not in ("text_random", "text_predict", "seed_predict_subgroup",
+                            "warn_deprecated", "keepdata", "print_subgroup_name",
+                            "sep_subgroup") and hasattr(res, name)}
+    opts["keepdata"] = True
+    if res.subgroup is not None:
+        opts.update(print_subgroup_name=res.print_subgroup_name,
+                    sep_subgroup=res.sep_subgroup)
+    if fun == "metabin" and "method_bias" not in changes:
+        sm = changes.get("sm", res.sm)
+        if sm in ("OR", "DOR"):
+            opts["method_bias"] = "Harbord" if sm == "OR" else "Deeks"
+    if fun == "metagen":
+        opts.update(pscale=res.pscale, irscale=res.irscale, irunit=res.irunit)
+    return opts
 
 
 def update(res, **changes):
@@ -129,16 +134,29 @@ def update(res, **changes):
         raise ValueError("Necessary data not available: this result was not made by a "
                          "pymeta meta function.")
     fun, call = res.call
+    if call.get("keepdata") is not None and not call["keepdata"]:
+        # R: without object$data, update.meta warns and returns NULL
+        import warnings
+        from ._args import MetaWarning
+        warnings.warn("Necessary data not available. Please, recreate meta-analysis object "
+                      "without option 'keepdata = FALSE'.", MetaWarning, stacklevel=2)
+        return None
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"update() for {fun} results is not implemented yet.")
     refused = ("byvar",) + (
         ("lower", "upper", "pval", "df", "n_e", "n_c", "method_ci", "cycles", "transf",
-         "func_transf", "func_backtransf") if fun == "metagen" else ())
+         "func_transf", "func_backtransf", "args_transf", "args_backtransf")
+        if fun == "metagen" else ())
     given = [a for a in refused if call.get(a) is not None and call.get(a) is not True]
     if given:
         raise NotImplementedError(f"update() of a {fun} result made with argument(s) "
                                   f"{', '.join(given)} is not implemented in pymeta yet.")
-    args = {a: call[a] for a in (*DATA_ARGS[fun], "studlab", "data", "subset", "exclude")
+    # R: metainc's n.e / n.c from the object's data$.n.e / data$.n.c, where metainc only
+    # stores .n.c when n.e is given ("if (avail.n.e) data$.n.c <- n.c")
+    extra_data = (("n_e", "n_c") if call.get("n_e") is not None else ()) \
+        if fun == "metainc" else ()
+    args = {a: call[a] for a in (*DATA_ARGS[fun], *extra_data, "studlab", "data", "subset",
+                                 "exclude")
             if call.get(a) is not None}
     opts = dict(
         sm=res.sm, level=res.level, level_ma=res.level_ma, common=res.common,
@@ -214,7 +232,9 @@ def update(res, **changes):
         sm = changes.get("sm", opts["sm"])
         if not (method == "MH" and tau == "DL" and sm in ("OR", "RR", "RD", "DOR")):
             opts["Q_Cochrane"] = False
-    text_warns, text_states = _text_changes(res, fun, changes)
+    text_warns, texts = _texts(res, changes)
+    opts.update(_presentation(res, fun, changes), **texts)
+    changes = {k: v for k, v in changes.items() if k not in texts}
     incr_orig = None
     if fun in ("metabin", "metainc"):
         incr_orig, more, incr_warns = _increments(fun, res, changes)
@@ -233,12 +253,18 @@ def update(res, **changes):
     pre_warnings = scale_warns + text_warns + incr_warns
     f = getattr(pymeta, fun)
     accepted = inspect.signature(f).parameters
-    opts = {k: v for k, v in opts.items() if k in accepted}
+    from . import presentation
+    opts = {k: v for k, v in opts.items() if k in accepted or k in presentation.ARGS[fun]}
     # R: weights.common / weights.random / seed.predict / TE.tau / detail.tau = object$...
     for name in ("weights_common", "weights_random", "seed_predict", "TE_tau"):
         if getattr(res, name, None) is not None:
             opts[name] = getattr(res, name)
     opts.update(changes)
+    # R's update.meta calls metacont without backtransf (so gs("backtransf"), TRUE) and
+    # no meta function with keepdata (metagen: gs("keepdata"), TRUE), whatever is given
+    if fun == "metacont":
+        opts.pop("backtransf", None)
+    opts["keepdata"] = True
     if fun == "metagen":   # R 8.5's update.meta calls metagen without null.effect
         opts.pop("null_effect", None)
     if pre_warnings:
@@ -247,8 +273,6 @@ def update(res, **changes):
         for msg in pre_warnings:
             warnings.warn(msg, MetaWarning, stacklevel=3)
     out = f(**args, **opts)
-    # the texts R's object now carries (for a later update of this result)
-    out = out.replace(call=(out.call[0], {**out.call[1], **text_states}))
     if incr_orig is not None:
         out = out.replace(incr=incr_orig)
     if pre_warnings:

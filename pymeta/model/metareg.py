@@ -180,6 +180,10 @@ def _stxwx(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     """metafor's ``.invcalc(X, W = diag(w), k)``: ``tcrossprod(qr.solve(sqrt(W) %*% X,
     diag(k)))`` with R's LINPACK QR (``sqrt(W) %*% X`` is exact: one non-zero term)."""
     sWX = np.sqrt(w)[:, None] * X
+    if not np.all(np.isfinite(sWX)):
+        raise MetaforError("NA/NaN/Inf in foreign function call (arg 1) "
+                           "(qr.default in metafor's .invcalc: a weight 1/(vi + tau2) is "
+                           "not finite)")
     qr, qraux, rank, _ = _dqrdc2(sWX)
     if rank != min(X.shape):
         raise MetaforError("singular matrix 'a' in solve")
@@ -335,6 +339,9 @@ def rma_mods(yi, vi, X, method: str = "REML", control: Optional[Mapping] = None)
         else:  # EB, PM
             sw = _rsum(1.0 / (vi + tau2))
             se = math.sqrt(2 * (k * k) / (k - p) / (sw * sw))
+    # rma.uni's model fitting: wi = 1/(vi + tau2) must be finite (FE with a zero vi, or
+    # an estimate of 0 with one, stops here in R)
+    _weights(vi, tau2)
     QE = vt = I2 = H2 = math.nan
     if allvipos:
         if k > p:

@@ -53,6 +53,8 @@ class ModelOptions:
     #: the user gave ad hoc corrections with ``weights.random``: meta warns and drops them
     usw_adhoc_dropped: bool = False
     control: dict = field(default_factory=dict)
+    #: ``seed.predict`` for ``method.predict = "NNF"`` (None: R's ``set.seed(NULL)``)
+    seed_predict: float | None = None
 
 
 # ----------------------------------------------------------------------------- hetcalc
@@ -208,6 +210,32 @@ def _recycle(values: tuple, methods: tuple, which: str, name: str) -> tuple[tupl
                      "or number of prediction intervals using Hartung-Knapp method")
 
 
+def _nnf_interval(TE, seTE, level_predict: float, seed, TE_random: float):
+    """meta's NNF prediction interval: ``pimeta::pima(TE[!exclude], seTE[!exclude],
+    method = "boot", alpha = 1 - level.predict, seed = seed.predict)``'s ``lpi``, ``upi``
+    and ``nup`` (df); the standard error is NA (metagen.R)."""
+    from dataclasses import replace
+    from . import nnf
+    res = nnf.pima_boot(TE, seTE, alpha=1 - level_predict, seed=r_seed(seed))
+    base = ci(TE_random, NA, level_predict)
+    return replace(base, seTE=np.float64(NA), lower=np.float64(res.lower),
+                   upper=np.float64(res.upper), df=np.float64(res.df))
+
+
+def r_seed(seed):
+    """R's ``set.seed(seed)`` argument as the integer R uses (``as.integer``: truncation;
+    NULL stays None, a fresh random start)."""
+    if seed is None:
+        return None
+    v = np.asarray(seed, dtype=float).ravel()
+    if v.size == 0:
+        return None
+    x = float(v[0])
+    if math.isnan(x) or abs(x) >= 2147483648.0:
+        raise ValueError("supplied seed is not a valid integer")
+    return int(x)
+
+
 def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
     """Common and random effects meta-analysis of ``TE``/``seTE`` (meta ``metagen`` (12)-(13)).
 
@@ -341,7 +369,8 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         elif m == "S":
             p = ci(TE_random, math.sqrt(seTE_classic * seTE_classic + tau2_calc), lp)
         elif m == "NNF":
-            raise NotImplementedError("method.predict = 'NNF' (pimeta bootstrap) is not implemented")
+            p = _nnf_interval(TE[~exclude], seTE[~exclude], lp, opts.seed_predict,
+                              TE_random)
         elif m == "KR":
             p = ci(TE_random, NA, lp, df=df_kero - 1)
         elif m == "V":

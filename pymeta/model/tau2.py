@@ -145,6 +145,12 @@ def _invcalc_int(w: np.ndarray) -> float:
     the squared coefficients left to right.
     """
     x = np.sqrt(w)
+    if not np.all(np.isfinite(x)):
+        # R's qr.default refuses non-finite input before LINPACK sees it (an infinite
+        # weight: a zero sampling variance with tau2 = 0, e.g. SJ's start value)
+        raise MetaforError("NA/NaN/Inf in foreign function call (arg 1) "
+                           "(qr.default in metafor's .invcalc: a weight 1/(vi + tau2) is "
+                           "not finite)")
     nrmxl = _dnrm2(x)
     if x[0] != 0.0:
         nrmxl = math.copysign(nrmxl, x[0])
@@ -1023,11 +1029,15 @@ def estimate_tau2(yi, vi, method: str = "REML", control: Optional[Mapping] = Non
     if method == "DL":
         return _tau2_dl(yi, vi, allvipos, con, k)
     if method == "HE":
-        return _tau2_he(yi, vi, allvipos, con, k)
+        fit = _tau2_he(yi, vi, allvipos, con, k)
+        _weights(vi, fit.tau2)   # rma.uni's model fitting: wi = 1/(vi + tau2), checked
+        return fit
     if method == "HS":
         return _tau2_hs(yi, vi, allvipos, con, k)
     if method == "SJ":
-        return _tau2_sj(yi, vi, allvipos, con, k)
+        fit = _tau2_sj(yi, vi, allvipos, con, k)
+        _weights(vi, fit.tau2)
+        return fit
     if method == "PM":
         return _tau2_pm(yi, vi, allvipos, con, k)
     return _tau2_fisher(yi, vi, allvipos, con, k, method)

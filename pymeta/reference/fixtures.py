@@ -199,7 +199,8 @@ _VARIANTS = {
                  "MD_EB_tight": {"method_tau": "EB", "control": {"threshold": 1e-12,
                                                                  "tol": 1e-12, "maxiter": 1000}},
                  "MD_ML_HS_multi": {"method_tau": "ML", "method_random_ci": ["classic", "HK"],
-                                    "method_predict": ["V", "HTS"]}},
+                                    "method_predict": ["V", "HTS"]},
+                 "SMD_NNF": {"sm": "SMD", "method_predict": ["NNF", "V"], "seed_predict": 1}},
     "metabin": {"default": {}, "Inverse": {"method": "Inverse"},
                 "TACC_all": {"incr": "TACC", "method_incr": "all", "MH_exact": True},
                 "HK_HTS": {"method_random_ci": "HK", "method_predict": "HTS",
@@ -213,7 +214,9 @@ _VARIANTS = {
                 "PM_KR": {"sm": "OR", "method_tau": "PM", "method_random_ci": "KR",
                           "method_predict": "KR"},
                 "DL_J_IQWiG6": {"sm": "OR", "method_tau": "DL", "method_random_ci": "HK",
-                                "adhoc_hakn_ci": "IQWiG6", "method_predict": "HK"}},
+                                "adhoc_hakn_ci": "IQWiG6", "method_predict": "HK"},
+                "NNF": {"sm": "OR", "method_predict": "NNF", "seed_predict": 5,
+                        "seed_predict_subgroup": 9, "prediction_subgroup": True}},
     # metaprop: R's default for PLOGIT is the GLMM (not in pymeta): Inverse throughout
     "metaprop": {"PLOGIT_Inverse": {"method": "Inverse"},
                  "PLOGIT_WS_DL": {"method": "Inverse", "method_ci": "WS", "method_tau": "DL"},
@@ -319,6 +322,7 @@ def _provenance(rm) -> dict:
     return {"generator": "python -m pymeta fixtures regenerate", "R": v.get("R"),
             "meta": v.get("meta"), "metafor": v.get("metafor"),
             "CompQuadForm": v.get("CompQuadForm"), "metabook": v.get("metabook"),
+            "pimeta": v.get("pimeta"),
             "rpy2": rm.rpy2_version(), "seed": None}
 
 

@@ -40,6 +40,9 @@ def _as_values(x):
         return ()
     if isinstance(x, (str, bool, np.bool_)):
         return (x,)
+    if isinstance(x, dict):   # an R list of single values (args.transf): its values
+        return tuple(float(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                     else v for v in x.values())
     if isinstance(x, (tuple, list)):
         return tuple(x)
     a = np.atleast_1d(np.asarray(x))

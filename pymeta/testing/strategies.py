@@ -366,7 +366,14 @@ def inc_data(draw, min_k: int = 1, max_k: int = 30) -> dict:
         if pat in ("zero_c", "double_zero"):
             e2 = 0
         ee[i], te[i], ec[i], tc[i] = e1, t1, e2, t2
-    return dict(event_e=ee, time_e=te, event_c=ec, time_c=tc, studlab=draw(study_labels(k)))
+    out = dict(event_e=ee, time_e=te, event_c=ec, time_c=tc, studlab=draw(study_labels(k)))
+    sizes = draw(st.sampled_from((None, None, None, "n_e", "both")))
+    if sizes is not None:   # sample sizes R only stores (one group or both)
+        n = st.lists(st.integers(5, 500).map(float), min_size=k, max_size=k)
+        out["n_e"] = np.array(draw(n))
+        if sizes == "both":
+            out["n_c"] = np.array(draw(n))
+    return out
 
 
 _DATA = {"metacont": cont_data, "metabin": bin_data, "metagen": gen_data,
@@ -413,6 +420,44 @@ def _with_user_args(case, always: bool = False):
     return st.tuples(st.sampled_from(kinds), weights,
                      *(st.sampled_from(USER_GRID[n]) for n in
                        ("TE_tau", "seed_predict", "detail_tau"))).map(attach)
+
+
+def presentation_args(fun: str) -> st.SearchStrategy[dict]:
+    """Some of R meta's presentation arguments (:mod:`pymeta.api.presentation`): texts
+    (several random effects / prediction texts too, of any length, as R accepts), labels,
+    overall / overall.hetstat, method.bias (old names, and names metacont refuses),
+    keepdata, the subgroup print settings, warn.deprecated; metacont / metabin
+    backtransf; metagen pscale / irscale / irunit."""
+    from ..api import presentation
+    word = st.sampled_from(("A", "Treatment x", "", "ctrl"))
+    texts = st.one_of(word, st.lists(word, min_size=1, max_size=3))
+    pool = {
+        "text_common": word, "text_random": texts, "text_predict": texts,
+        "text_w_common": word, "text_w_random": word, "title": word, "complab": word,
+        "outclab": word, "label_left": word, "label_right": word,
+        "col_label_left": st.sampled_from(("red", "black")),
+        "col_label_right": st.sampled_from(("blue", "black")),
+        "overall": st.booleans(), "overall_hetstat": st.booleans(),
+        "method_bias": st.sampled_from(("Begg", "Egger", "Thompson", "rank", "linreg", "Harbord",
+                                        "Peters", "Pustejovsky", "Deeks")),
+        "keepdata": st.booleans(), "print_subgroup_name": st.booleans(),
+        "sep_subgroup": st.sampled_from((": ", " = ")), "warn_deprecated": st.booleans(),
+        "label_e": word, "label_c": word, "backtransf": st.booleans(),
+    }
+    if fun == "metagen":
+        pool.update(pscale=st.sampled_from((1, 100, 1000)), irscale=st.sampled_from((1, 1000)),
+                    irunit=st.sampled_from(("person-years", "days")),
+                    backtransf=st.booleans())
+    names = set(presentation.ARGS[fun]) | ({"pscale", "irscale", "irunit", "backtransf"}
+                                           if fun == "metagen" else set())
+    return st.fixed_dictionaries({}, optional={k: v for k, v in pool.items() if k in names})
+
+
+def _with_presentation(fun: str, case):
+    """About one case in three gets :func:`presentation_args`."""
+    data, opts = case
+    return st.one_of(st.just(case), st.just(case),
+                     presentation_args(fun).map(lambda p: (data, {**opts, **p})))
 
 
 def _with_subgroups(case):
@@ -484,6 +529,8 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
             lambda sel: ({**c[0], **_selectable(c[0], sel)}, c[1])))
     if user_args or user_weights:
         out = out.flatmap(lambda c: _with_user_args(c, user_weights))
+    if user_args:
+        out = out.flatmap(lambda c: _with_presentation(fun, c))
         if fun == "metagen":   # subset with user weights: refused (R leaves them unsubset)
             out = out.map(lambda c: ({k: v for k, v in c[0].items() if k != "subset"}, c[1])
                           if any(c[1].get(n) is not None for n in
