@@ -140,6 +140,14 @@ def pop_user_args(r_only: dict) -> dict:
     return {name: r_only.pop(name, None) for name in USER_ARGS}
 
 
+def check_numbers(values, r_name: str) -> None:
+    """meta's ``chknumeric`` type check of a seed vector (NA allowed): R's message for
+    anything not a number (logicals and strings included)."""
+    if any(isinstance(x, (bool, np.bool_, str)) or
+           not isinstance(x, (int, float, np.integer, np.floating)) for x in values):
+        raise ValueError(f"Non-numeric value for argument '{r_name}'.")
+
+
 def _weights(v, arg: str):
     """meta's ``chknumeric(x, min = 0)`` of user weights (length checked later)."""
     if v is None:
@@ -190,9 +198,7 @@ def user_args(extra: dict, data, fun: str, method: str = "Inverse") -> dict:
     if seed is not None:
         sv = np.asarray(seed, dtype=object).ravel()
         sv = [x for x in sv if not (x is None or (isinstance(x, float) and np.isnan(x)))]
-        if sv and any(isinstance(x, (bool, np.bool_, str)) or
-                      not isinstance(x, (int, float, np.integer, np.floating)) for x in sv):
-            raise ValueError("Non-numeric value for argument 'seed.predict'.")
+        check_numbers(sv, "seed.predict")
         if sv and len(sv) != 1:
             raise ValueError("Argument 'seed.predict' must be a numeric of length 1.")
     te_tau = e["TE_tau"]

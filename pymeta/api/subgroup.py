@@ -260,10 +260,9 @@ def _subgroup_seeds(seed, method_predict, n_levs: int):
     (pymeta passes none)."""
     if seed is None or "NNF" not in method_predict:
         return [None] * n_levs
+    from .metagen import check_numbers
     v = np.asarray(seed, dtype=object).ravel()
-    if any(isinstance(x, (bool, np.bool_, str)) or
-           not isinstance(x, (int, float, np.integer, np.floating)) for x in v):
-        raise ValueError("Non-numeric value for argument 'seed.predict.subgroup'.")
+    check_numbers(v, "seed.predict.subgroup")
     if v.size == 1:
         v = np.repeat(v, n_levs)
     if v.size != n_levs:
