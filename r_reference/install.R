@@ -10,7 +10,7 @@
 # Exits non-zero if any installed version differs from its pin.
 
 # Packages installed from CRAN by this script, in dependency order.
-cran_pkgs <- c("CompQuadForm", "metabook", "pimeta", "meta")
+cran_pkgs <- c("CompQuadForm", "metabook", "pimeta", "metaBLUE", "estmeansd", "meta")
 # Packages that Debian provides; checked, never installed here.
 debian_pkgs <- c(metafor = "r-cran-metafor")
 

@@ -21,7 +21,8 @@
 # pymeta_ref_versions()
 #   Named character vector of the versions that versions.json pins.
 
-pymeta_ref_packages <- c("meta", "metafor", "CompQuadForm", "metabook", "pimeta")
+pymeta_ref_packages <- c("meta", "metafor", "CompQuadForm", "metabook", "pimeta", "metaBLUE",
+                         "estmeansd")
 
 pymeta_ref_versions <- function() {
   pkg_version <- function(p) {

@@ -36,8 +36,8 @@ LACKING_VALUES = [
     ("metaprop", "method", "GLMM"),              # R's default for sm = "PLOGIT"
     ("metainc", "method", "GLMM"),
     ("metarate", "method", "GLMM"),
-] + [(fun, arg, value) for fun in ("metacont", "metamean", "metagen")  # R: estmeansd
-     for arg in ("method_mean", "method_sd") for value in ("Cai", "QE-McGrath", "BC-McGrath")]
+] + [(fun, arg, "QE-McGrath") for fun in ("metacont", "metamean", "metagen")  # estmeansd's
+     for arg in ("method_mean", "method_sd")]                  # L-BFGS-B fits (optim)
 
 
 def lacking(fun: str) -> list:

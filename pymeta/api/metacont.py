@@ -14,7 +14,9 @@ import math
 import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
-from ..effects.approx import approx_labels, approximate, check_methods, r_labels, subset_approx
+from ..effects.approx import (approx_labels, approximate_means, approximate_sds, check_methods,
+                              r_labels, subset_approx)
+from ..effects.estmeansd import make_stream, note as estmeansd_note
 from ..effects.continuous import mean_difference, ratio_of_means, standardised_mean_difference
 from ..model.intervals import ci
 from ..result import MetaCont
@@ -44,7 +46,8 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
              prediction=None, method_tau=None, method_tau_ci=None, method_I2=None,
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
              level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
-             control=None, tau_preset=None, warn=None, **r_only) -> MetaCont:
+             control=None, tau_preset=None, warn=None, seed_estmeansd=None,
+             **r_only) -> MetaCont:
     """Meta-analysis of continuous outcome data (R meta ``metacont``), R's defaults throughout.
 
     The first seven arguments are vectors or, with ``data``, column names (like R's
@@ -55,7 +58,11 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     Means and SDs may instead be approximated from medians, quartiles and ranges
     (``median_e``, ``q1_e``, ``q3_e``, ``min_e``, ``max_e`` and the ``_c`` ones;
     ``method_mean`` "Luo"/"Wan", ``method_sd`` "Shi"/"Wan"; ``approx_mean_e`` ... to choose
-    per study), by R's rules (:mod:`pymeta.effects.approx`).
+    per study), by R's rules (:mod:`pymeta.effects.approx`). ``method_mean`` /
+    ``method_sd`` "Cai" and "BC-McGrath" are Monte Carlo methods (R package estmeansd)
+    that R runs on its global random stream; ``seed_estmeansd`` (pymeta only) is the
+    ``set.seed()`` value R would have before the call (None: a fresh seed, reported in
+    the notes).
     """
     extra = pop_user_args(r_only)
     reject_unsupported("metacont", r_only, _LACKING)
@@ -114,14 +121,21 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
     s_x, approx = subset_approx(idx, k_all, s_x, approx, "metacont")
     k_all = len(labels)
+    stream = make_stream(seed_estmeansd)
+    # R's sections (7) and (8): both arms' means, then both arms' SDs
     for arm in ("e", "c"):
-        x[f"mean_{arm}"], x[f"sd_{arm}"], approx[f"approx_mean_{arm}"], \
-            approx[f"approx_sd_{arm}"] = approximate(
-                x[f"n_{arm}"], x[f"mean_{arm}"], x[f"sd_{arm}"],
-                *(s_x[f"{s}_{arm}"] for s in ("median", "q1", "q3", "min", "max")),
-                method_mean=method_mean, method_sd=method_sd,
-                approx_mean=approx[f"approx_mean_{arm}"], approx_sd=approx[f"approx_sd_{arm}"],
-                explicit_iqr_range_median_raw=arm == "c")
+        x[f"mean_{arm}"], approx[f"approx_mean_{arm}"] = approximate_means(
+            x[f"n_{arm}"], x[f"mean_{arm}"],
+            *(s_x[f"{s}_{arm}"] for s in ("median", "q1", "q3", "min", "max")),
+            method_mean=method_mean, method_sd=method_sd,
+            approx_mean=approx[f"approx_mean_{arm}"], stream=stream)
+    for arm in ("e", "c"):
+        x[f"sd_{arm}"], approx[f"approx_sd_{arm}"] = approximate_sds(
+            x[f"n_{arm}"], x[f"mean_{arm}"], x[f"sd_{arm}"],
+            *(s_x[f"{s}_{arm}"] for s in ("median", "q1", "q3", "min", "max")),
+            method_mean=method_mean, method_sd=method_sd,
+            approx_sd=approx[f"approx_sd_{arm}"], stream=stream,
+            explicit_iqr_range_median_raw=arm == "c")
     approx = {name: r_labels(v) for name, v in approx.items()}
 
     data6 = (x["n_e"], x["mean_e"], x["sd_e"], x["n_c"], x["mean_c"], x["sd_c"])
@@ -135,6 +149,10 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     # R meta's warnings, in R's order (setmethodpredict's come first)
     model = resolve_model(locals(), warn=w)
     model, user_fields = with_user_args(model, uargs, k_all, "metacont")
+    for msg in stream.warnings:
+        w.warn(msg)
+    if stream.used:
+        w.note(estmeansd_note(stream, "metacont"))
     if eff.na_n.any():
         w.warn("Note, studies with non-positive values for n.e and / or n.c get no weight in "
                "meta-analysis.")

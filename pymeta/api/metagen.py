@@ -26,6 +26,7 @@ from ._args import (MetaWarning, Warn, check_length, check_level, check_logical,
                     setchar_vec, studlabs, subset_studies, take)
 from .subgroup import meta_function
 from ..effects import approx as _approx
+from ..effects.estmeansd import make_stream, note as estmeansd_note
 
 __all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON", "USER_ARGS",
            "pop_user_args", "user_args", "subset_user_args", "with_user_args"]
@@ -373,7 +374,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
             method_mean="Luo", method_sd="Shi", approx_TE=None, approx_seTE=None,
             cycles=None, transf=None, func_transf=None, backtransf=None,
             func_backtransf=None, args_transf=None, args_backtransf=None, pscale=None, irscale=None, irunit="person-years",
-            keeprma=None, control=None, tau_preset=None, warn=None,
+            keeprma=None, control=None, tau_preset=None, warn=None, seed_estmeansd=None,
             **r_only) -> MetaGen:
     """Generic inverse-variance meta-analysis (R meta ``metagen``), R's defaults throughout.
 
@@ -489,9 +490,10 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     if np.any(seTE_v[~np.isnan(seTE_v)] < 0):
         raise ValueError("Argument 'seTE' must be larger equal 0.")
     sd_n_of_1 = None
+    stream = make_stream(seed_estmeansd)
     if cyc is None:
         approx_fields = _approximate(TE_v, seTE_v, x, lci, summ, labs["approx_TE"],
-                                     labs["approx_seTE"], method_mean, method_sd)
+                                     labs["approx_seTE"], method_mean, method_sd, stream)
     else:
         if labs["approx_TE"] is not None or labs["approx_seTE"] is not None:
             raise NotImplementedError("metagen(): 'approx.TE' / 'approx.seTE' together with "
@@ -505,6 +507,10 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     for msg in w_args.warnings:
         warnings.warn(msg, MetaWarning, stacklevel=3)
     model, user_fields = with_user_args(model, uargs, TE_v.size, "metagen")
+    for msg in stream.warnings:
+        w.warn(msg)
+    if stream.used:
+        w.note(estmeansd_note(stream, "metagen"))
     study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
     fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,
                          backtransf=backtransf,
@@ -730,7 +736,7 @@ def _approx_arg(value, k_all: int, arg: str, ref: str, choices) -> tuple | None:
 
 
 def _approximate(TE, seTE, x: dict, level_ci, summ: dict, approx_TE, approx_seTE,
-                 method_mean: str, method_sd: str) -> dict:
+                 method_mean: str, method_sd: str, stream=None) -> dict:
     """metagen.R sections (7)-(8), in place on ``TE`` / ``seTE``.
 
     Without ``approx_seTE`` a missing standard error comes, in this order, from the
@@ -796,15 +802,15 @@ def _approximate(TE, seTE, x: dict, level_ci, summ: dict, approx_TE, approx_seTE
             mean, sd = _approx.mean_sd_iqr_range(
                 nj, *(None if v is None else v[j] for v in (median, q1, q3, mn, mx)),
                 method_mean=method_mean if want == "mean" else "Luo",
-                method_sd=method_sd if want == "se" else "Shi")
+                method_sd=method_sd if want == "se" else "Shi", stream=stream)
         elif label == "iqr":
             mean, sd = _approx.mean_sd_iqr(
                 nj, *(None if v is None else v[j] for v in (median, q1, q3)),
-                method_mean=method_mean if want == "mean" else "Luo")
+                method_mean=method_mean if want == "mean" else "Luo", stream=stream)
         else:
             mean, sd = _approx.mean_sd_range(
                 nj, *(None if v is None else v[j] for v in (median, mn, mx)),
-                method_mean=method_mean if want == "mean" else "Luo")
+                method_mean=method_mean if want == "mean" else "Luo", stream=stream)
         if want == "mean":
             return mean
         with np.errstate(all="ignore"):

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
 from ..effects.approx import approx_labels, approximate, check_methods, r_labels, subset_approx
+from ..effects.estmeansd import make_stream, note as estmeansd_note
 from ..effects.mean import log_mean, raw_mean
 from ..model.intervals import ci
 from ..model.rmath import rlog
@@ -50,7 +51,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
              method_I2=None, level_ma=None, method_common_ci=None, method_random_ci=None,
              adhoc_hakn_ci=None, level_predict=None, method_predict=None, adhoc_hakn_pi=None,
              level_hetstat=None, null_effect=None, backtransf=None, control=None, tau_preset=None, warn=None,
-             **r_only) -> MetaMean:
+             seed_estmeansd=None, **r_only) -> MetaMean:
     """Meta-analysis of single means (R meta ``metamean``), R's defaults throughout.
 
     ``n``, ``mean``, ``sd`` and ``studlab`` are vectors or, with ``data``, column names
@@ -110,9 +111,11 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
     s_x, approx = subset_approx(idx, k_all, s_x, approx, "metamean")
     k_all = len(labels)
+    stream = make_stream(seed_estmeansd)
     x["mean"], x["sd"], am, asd = approximate(
         x["n"], x["mean"], x["sd"], *s_x.values(), method_mean=method_mean,
-        method_sd=method_sd, approx_mean=approx["approx_mean"], approx_sd=approx["approx_sd"])
+        method_sd=method_sd, approx_mean=approx["approx_mean"], approx_sd=approx["approx_sd"],
+        stream=stream)
     approx = dict(approx_mean=r_labels(am), approx_sd=r_labels(asd))
 
     eff = (raw_mean if sm == "MRAW" else log_mean)(x["n"], x["mean"], x["sd"])
@@ -121,6 +124,10 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
         transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
     model = resolve_model(locals(), null_effect=transf_null, warn=w)
     model, user_fields = with_user_args(model, uargs, k_all, "metamean")
+    for msg in stream.warnings:
+        w.warn(msg)
+    if stream.used:
+        w.note(estmeansd_note(stream, "metamean"))
     if eff.na_n.any():
         w.warn("Studies with non-positive sample size get no weight in meta-analysis.")
     if sm == "MLN" and eff.na_mean.any():

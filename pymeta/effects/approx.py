@@ -8,8 +8,10 @@ Source: R meta 8.5 ``R/mean-sd-internal.R`` (``mean_sd_iqr``, ``mean_sd_range``,
 
 Methods: means by Luo et al. (2018) or Wan et al. (2014); standard deviations by Shi et
 al. (2020) or Wan et al. (2014) when median, quartiles and range are known, and by Wan
-et al. (2014) otherwise. Cai et al. (2021) and McGrath et al. (2020) ("Cai",
-"QE-McGrath", "BC-McGrath") need R's package estmeansd and are not implemented here.
+et al. (2014) otherwise. Cai et al. (2021) ("Cai") and McGrath et al. (2020)'s Box-Cox
+method ("BC-McGrath") come from the port of R's package estmeansd
+(:mod:`pymeta.effects.estmeansd`), one study at a time on one random stream, in R's
+order; McGrath et al.'s "QE-McGrath" is not implemented.
 
 R's quirks are kept: the tables are indexed with the vector of sample sizes inside
 ``ifelse``, so a size that gives index 0 (n <= 1) drops out of the looked-up vector and
@@ -23,14 +25,18 @@ import math
 import numpy as np
 
 from ..model.rmath import qnorm, rpow
+from . import estmeansd as _est
 
 __all__ = ["mean_sd_iqr", "mean_sd_range", "mean_sd_iqr_range", "approximate",
+           "approximate_means", "approximate_sds", "NOT_PORTED",
            "APPROX_CHOICES", "ESTMEANSD_METHODS", "WAN2014_TABLE1", "WAN2014_TABLE2"]
 
 #: Values of ``approx.mean`` / ``approx.sd`` (meta's ``setchar`` list).
 APPROX_CHOICES = ("", "iqr.range", "iqr", "range")
 #: Methods R computes with the package estmeansd.
 ESTMEANSD_METHODS = ("Cai", "QE-McGrath", "BC-McGrath")
+#: Of those, the ones pymeta lacks.
+NOT_PORTED = ("QE-McGrath",)
 
 #: Wan et al. (2014), Table 1: expected range of n standard normal values, n = 1..50.
 WAN2014_TABLE1 = np.array([
@@ -158,7 +164,7 @@ def _inputs(n, method_mean, checks, **given):
     for check in checks:
         names = check.__code__.co_varnames[:check.__code__.co_argcount]
         check(*(v[{"mn": "min", "mx": "max"}.get(a, a)] for a in names))
-    if method_mean in ESTMEANSD_METHODS:
+    if method_mean in NOT_PORTED:
         _estmeansd(method_mean, "method.mean")
     return n, tuple(v.values())
 
@@ -169,13 +175,19 @@ def _estmeansd(method: str, arg: str):
         "in pymeta.")
 
 
-def mean_sd_iqr(n, median, q1, q3, method_mean: str = "Luo"):
+def mean_sd_iqr(n, median, q1, q3, method_mean: str = "Luo", stream=None):
     """meta's ``mean_sd_iqr``: (mean, sd) from n, median and the quartiles.
 
     Mean: Luo et al. (2018) or Wan et al. (2014), eq. (14); SD: Wan et al. (2014),
-    eq. (15)/(16) (for "Luo" and "Wan").
+    eq. (15)/(16) (for "Luo" and "Wan"). For "Cai" / "BC-McGrath" both come from
+    estmeansd, the means for every study first, then the SDs (R calls it twice per
+    study, drawing from ``stream`` each time).
     """
     n, (median, q1, q3) = _inputs(n, method_mean, (_check_iqr,), median=median, q1=q1, q3=q3)
+    if method_mean in _est.MONTE_CARLO:
+        cols = dict(q1=q1, median=median, q3=q3)
+        return (_est.estimate(method_mean, "mean", n, stream, **cols),
+                _est.estimate(method_mean, "sd", n, stream, **cols))
     with np.errstate(all="ignore"):
         if method_mean == "Luo":
             mean = (0.7 + 0.39 / n) * (q1 + q3) / 2 + (0.3 - 0.39 / n) * median
@@ -187,14 +199,18 @@ def mean_sd_iqr(n, median, q1, q3, method_mean: str = "Luo"):
     return mean, sd
 
 
-def mean_sd_range(n, median, mn, mx, method_mean: str = "Luo"):
+def mean_sd_range(n, median, mn, mx, method_mean: str = "Luo", stream=None):
     """meta's ``mean_sd_range``: (mean, sd) from n, median, minimum and maximum.
 
     Mean: Luo et al. (2018) or Wan et al. (2014), eq. (2); SD: Wan et al. (2014),
-    eq. (7)/(9).
+    eq. (7)/(9). "Cai" / "BC-McGrath" as in :func:`mean_sd_iqr`.
     """
     n, (median, mn, mx) = _inputs(n, method_mean, (_check_range,), median=median, min=mn,
                                   max=mx)
+    if method_mean in _est.MONTE_CARLO:
+        cols = dict(min=mn, median=median, max=mx)
+        return (_est.estimate(method_mean, "mean", n, stream, **cols),
+                _est.estimate(method_mean, "sd", n, stream, **cols))
     with np.errstate(all="ignore"):
         if method_mean == "Luo":
             n75 = rpow(n, 0.75)
@@ -209,19 +225,23 @@ def mean_sd_range(n, median, mn, mx, method_mean: str = "Luo"):
 
 
 def mean_sd_iqr_range(n, median, q1, q3, mn, mx, method_mean: str = "Luo",
-                      method_sd: str = "Shi"):
+                      method_sd: str = "Shi", stream=None):
     """meta's ``mean_sd_iqr_range``: (mean, sd) from n, median, quartiles and range.
 
     Mean: Luo et al. (2018) or Wan et al. (2014), eq. (10); SD: Shi et al. (2020),
-    eq. (11), or Wan et al. (2014), eq. (12)/(13).
+    eq. (11), or Wan et al. (2014), eq. (12)/(13); "Cai" / "BC-McGrath" (either) from
+    estmeansd on ``stream``, the means before the SDs.
     """
     n, (median, q1, q3, mn, mx) = _inputs(
         n, method_mean, (_check_iqr, _check_range, _check_quartiles_in_range),
         median=median, q1=q1, q3=q3, min=mn, max=mx)
-    if method_sd in ESTMEANSD_METHODS:
+    if method_sd in NOT_PORTED:
         _estmeansd(method_sd, "method.sd")
+    cols = dict(min=mn, q1=q1, median=median, q3=q3, max=mx)
     with np.errstate(all="ignore"):
-        if method_mean == "Luo":
+        if method_mean in _est.MONTE_CARLO:
+            mean = _est.estimate(method_mean, "mean", n, stream, **cols)
+        elif method_mean == "Luo":
             n75, n55 = rpow(n, 0.75), rpow(n, 0.55)
             mean = (2.2 / (2.2 + n75) * (mn + mx) / 2
                     + (0.7 - 0.72 / n55) * (q1 + q3) / 2
@@ -230,7 +250,9 @@ def mean_sd_iqr_range(n, median, q1, q3, mn, mx, method_mean: str = "Luo",
             mean = (mn + 2 * q1 + 2 * median + 2 * q3 + mx) / 8
         else:
             mean = np.full(n.size, math.nan)
-        if method_sd == "Shi":
+        if method_sd in _est.MONTE_CARLO:
+            sd = _est.estimate(method_sd, "sd", n, stream, **cols)
+        elif method_sd == "Shi":
             n6 = rpow(n, 0.6)
             theta1 = (2 + 0.14 * n6) * qnorm((n - 0.375) / (n + 0.25))
             theta2 = (2 + 2 / (0.07 * n6)) * qnorm((0.75 * n - 0.125) / (n + 0.25))
@@ -243,7 +265,8 @@ def mean_sd_iqr_range(n, median, q1, q3, mn, mx, method_mean: str = "Luo",
 
 
 def approximate(n, mean, sd, median, q1, q3, mn, mx, *, method_mean: str, method_sd: str,
-                approx_mean, approx_sd, explicit_iqr_range_median_raw: bool = False):
+                approx_mean, approx_sd, explicit_iqr_range_median_raw: bool = False,
+                stream=None):
     """One arm's means and SDs after R's blocks (7) and (8) (metacont / metamean).
 
     ``median`` ... ``mx`` are arrays or None (argument not given); ``approx_mean`` /
@@ -256,28 +279,48 @@ def approximate(n, mean, sd, median, q1, q3, mn, mx, *, method_mean: str, method
     the one completed with means) to the listed "iqr.range" SD approximation, as R does.
 
     Returns ``(mean, sd, approx_mean, approx_sd)`` with the approximation labels
-    (tuples: k values, or the single value given).
+    (tuples: k values, or the single value given). ``stream``: the random stream of the
+    Monte Carlo methods (:class:`pymeta.effects.estmeansd.RStream`). metacont, which
+    approximates both arms' means before their SDs, calls :func:`approximate_means` and
+    :func:`approximate_sds` itself.
     """
+    mean, approx_mean = approximate_means(n, mean, median, q1, q3, mn, mx,
+                                          method_mean=method_mean, method_sd=method_sd,
+                                          approx_mean=approx_mean, stream=stream)
+    sd, approx_sd = approximate_sds(n, mean, sd, median, q1, q3, mn, mx,
+                                    method_mean=method_mean, method_sd=method_sd,
+                                    approx_sd=approx_sd, stream=stream,
+                                    explicit_iqr_range_median_raw=explicit_iqr_range_median_raw)
+    return mean, sd, approx_mean, approx_sd
+
+
+def approximate_means(n, mean, median, q1, q3, mn, mx, *, method_mean: str, method_sd: str,
+                      approx_mean, stream=None):
+    """R's block (7) for one arm (see :func:`approximate`): ``(mean, approx_mean)``."""
     have_iqr = median is not None and q1 is not None and q3 is not None
     have_range = median is not None and mn is not None and mx is not None
-    # (7) means
-    mean, approx_mean = _fill(mean, n, "mean", (median, q1, q3, mn, mx), have_iqr, have_range,
-                              approx_mean, method_mean, method_sd)
-    # (8) standard deviations, with the median completed by the means
+    return _fill(mean, n, "mean", (median, q1, q3, mn, mx), have_iqr, have_range,
+                 approx_mean, method_mean, method_sd, stream=stream)
+
+
+def approximate_sds(n, mean, sd, median, q1, q3, mn, mx, *, method_mean: str, method_sd: str,
+                    approx_sd, stream=None, explicit_iqr_range_median_raw: bool = False):
+    """R's block (8) for one arm (see :func:`approximate`), given the arm's means after
+    block (7): ``(sd, approx_sd)``."""
+    # standard deviations, with the median completed by the means
     if median is None:
         median_sd = mean
     else:
         median_sd = median.copy()
         median_sd[np.isnan(median_sd)] = mean[np.isnan(median_sd)]
-    sd, approx_sd = _fill(sd, n, "sd", (median_sd, q1, q3, mn, mx),
-                          q1 is not None and q3 is not None, mn is not None and mx is not None,
-                          approx_sd, method_mean, method_sd,
-                          raw_median=(median,) if explicit_iqr_range_median_raw else None)
-    return mean, sd, approx_mean, approx_sd
+    return _fill(sd, n, "sd", (median_sd, q1, q3, mn, mx),
+                 q1 is not None and q3 is not None, mn is not None and mx is not None,
+                 approx_sd, method_mean, method_sd,
+                 raw_median=(median,) if explicit_iqr_range_median_raw else None, stream=stream)
 
 
 def _fill(x, n, want, summaries, have_iqr, have_range, labels, method_mean, method_sd,
-          raw_median=None):
+          raw_median=None, stream=None):
     """One of R's blocks (7) / (8): fill the missing ``x`` (means or SDs) by R's rules,
     or compute it for every study ``labels`` names. Returns (x, labels)."""
     x = x.copy()
@@ -296,14 +339,14 @@ def _fill(x, n, want, summaries, have_iqr, have_range, labels, method_mean, meth
             for i in np.flatnonzero(j):
                 out[i] = label
             x[j] = _approx_one(label, n[j], *[v[j] for v in xs], method_mean=method_mean,
-                               method_sd=method_sd, want=want)
+                               method_sd=method_sd, want=want, stream=stream)
         return x, tuple(out)
     for j, label in enumerate(labels):
         if label:
             med = raw_median[0] if (label == "iqr.range" and raw_median is not None) else median
             xs = _args_for(label, med, q1, q3, mn, mx, j)
             x[j] = _approx_one(label, n[j:j + 1], *xs, method_mean=method_mean,
-                               method_sd=method_sd, want=want)[0]
+                               method_sd=method_sd, want=want, stream=stream)[0]
     return x, labels
 
 
@@ -322,31 +365,33 @@ def _args_for(label, median, q1, q3, mn, mx, j):
     return out
 
 
-def _approx_one(label, n, *xs, method_mean="Luo", method_sd="Shi", want="mean"):
+def _approx_one(label, n, *xs, method_mean="Luo", method_sd="Shi", want="mean", stream=None):
     """Call meta's helper for ``label``: for the SD, R passes only ``method.sd`` (to
     ``mean_sd_iqr_range``) and leaves the other helpers at their defaults."""
     if label == "iqr.range":
         res = mean_sd_iqr_range(n, *xs, method_mean=method_mean if want == "mean" else "Luo",
-                                method_sd=method_sd if want == "sd" else "Shi")
+                                method_sd=method_sd if want == "sd" else "Shi", stream=stream)
     elif label == "iqr":
-        res = mean_sd_iqr(n, *xs, method_mean=method_mean if want == "mean" else "Luo")
+        res = mean_sd_iqr(n, *xs, method_mean=method_mean if want == "mean" else "Luo",
+                          stream=stream)
     else:
-        res = mean_sd_range(n, *xs, method_mean=method_mean if want == "mean" else "Luo")
+        res = mean_sd_range(n, *xs, method_mean=method_mean if want == "mean" else "Luo",
+                            stream=stream)
     return res[0] if want == "mean" else res[1]
 
 
 def check_methods(method_mean, method_sd):
-    """``method.mean`` / ``method.sd`` as meta's ``setchar`` gives them; the estmeansd
-    methods raise NotImplementedError (R needs that package for them, and asks for it
-    whether or not a study is approximated)."""
+    """``method.mean`` / ``method.sd`` as meta's ``setchar`` gives them; "QE-McGrath"
+    raises NotImplementedError (R asks for package estmeansd whether or not a study is
+    approximated, so pymeta refuses it up front too)."""
     from ..api._args import setchar
     mm = setchar("Luo" if method_mean is None else method_mean,
                  ("Luo", "Wan") + ESTMEANSD_METHODS, "method_mean")
     ms = setchar("Shi" if method_sd is None else method_sd,
                  ("Shi", "Wan") + ESTMEANSD_METHODS, "method_sd")
-    if mm in ESTMEANSD_METHODS:
+    if mm in NOT_PORTED:
         _estmeansd(mm, "method.mean")
-    if ms in ESTMEANSD_METHODS:
+    if ms in NOT_PORTED:
         _estmeansd(ms, "method.sd")
     return mm, ms
 
