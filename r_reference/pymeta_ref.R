@@ -11,6 +11,8 @@
 #     values   named list, one entry per field, atomic vectors kept whole
 #              (factors become character, integers become double); empty
 #              when ok is FALSE
+#   An argument `seed.estmeansd` (pymeta's, not meta's) is taken out of `args`
+#   and passed to set.seed() just before the call.
 #   With `post` (a function name such as "metainf", "metacum" or "update") the
 #   result is then passed on: post(<result>, <post_args>), and the fields are
 #   those of that second object; warnings of both calls are collected.
@@ -94,8 +96,15 @@ pymeta_ref_run <- function(fun, args, fields, reset = TRUE, post = NULL,
       {
         if (!fun %in% getNamespaceExports("meta"))
           stop("not an exported function of meta: ", fun)
+        args <- as.list(args)
+        # pymeta's seed_estmeansd: R's global stream as set.seed() leaves it, for
+        # estmeansd's Monte Carlo approximations ("Cai", "BC-McGrath")
+        if (!is.null(args[["seed.estmeansd"]])) {
+          set.seed(args[["seed.estmeansd"]])
+          args[["seed.estmeansd"]] <- NULL
+        }
         # Call by name so that match.call() inside meta sees `fun(...)`.
-        m <- do.call(fun, as.list(args), envir = asNamespace("meta"))
+        m <- do.call(fun, args, envir = asNamespace("meta"))
         # optionally a second meta call on the result: metainf(m, ...), update(m, ...)
         if (!is.null(post))
           m <- do.call(post, c(list(m), as.list(post_args)), envir = asNamespace("meta"))

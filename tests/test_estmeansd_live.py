@@ -170,6 +170,9 @@ FIELDS = ("TE", "seTE", "TE_common", "seTE_common", "TE_random", "seTE_random", 
 def _compare_fun(fun, d, extra_py, extra_r, seed, arm_fields):
     args = ", ".join(f"{k.replace('_', '.')} = {_vec(v)}" for k, v in d.items())
     fields = list(arm_fields) + list(FIELDS)
+    if "subgroup" in extra_py:   # R's subgroups re-run the approximations on its stream
+        fields += ["TE_common_w", "seTE_common_w", "TE_random_w", "seTE_random_w", "Q_w",
+                   "tau2_w"]
     rf = ", ".join(f"as.numeric(m${f.replace('_', '.')})" for f in fields)
     theirs = _r(f"set.seed({seed}); m <- suppressWarnings(meta::{fun}({args}{extra_r})); "
                 f"list({rf}, runif(1))")

@@ -92,3 +92,24 @@ def test_r_mean_and_sd(x):
     assert abs(r_mean(x) - exact) <= 4 * np.spacing(max(abs(exact), np.abs(x).max()))
     sd = float(np.std(x, ddof=1))
     assert r_sd(x) == pytest.approx(sd, rel=1e-9, abs=1e-9 * np.abs(x).max())
+
+
+def test_subgroups_with_nnf_are_refused():
+    """R's subgroups redraw the approximations after pimeta has reseeded its stream."""
+    with pytest.raises(NotImplementedError, match="NNF"):
+        pymeta.metacont(**DATA, method_mean="Cai", seed_estmeansd=1, subgroup=["a", "a", "b"],
+                        method_predict="NNF", seed_predict=2)
+
+
+def test_subgroups_continue_the_stream():
+    """The subgroup analyses redraw (as R does), so a one-study subgroup's mean differs
+    from the overall analysis' mean for that study, and the same seed repeats both."""
+    kw = dict(method_mean="BC-McGrath", seed_estmeansd=5, subgroup=["a", "b", "b"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        one = pymeta.metacont(**DATA, **kw)
+        two = pymeta.metacont(**DATA, **kw)
+        alone = pymeta.metacont(**DATA, method_mean="BC-McGrath", seed_estmeansd=5)
+    assert one.TE_common_w[0] != one.TE[0]
+    assert np.array_equal(one.TE_common_w, two.TE_common_w)
+    assert np.array_equal(one.TE, alone.TE)

@@ -169,11 +169,10 @@ def test_live_metabin_ssw_one_study(r_meta, i):
 
 
 #: method.predict = "NNF" (pimeta's bootstrap, seeded by seed.predict and, per subgroup,
-#: seed.predict.subgroup). Fixed cases, not a drawn campaign: drawn data reached cases where
-#: R's pimeta never returns (Q = y'Ay negative by rounding, found by CI: R redrawing for
-#: ever) or needs Farebrother series of thousands of terms per root-search step, in R as in
-#: pymeta; a drawn campaign of 48 cases (6 per function, subgroups, user and presentation
-#: arguments) passed on this machine before that (worst NNF bound 1.8e-15 relative).
+#: seed.predict.subgroup). Fixed cases here; the drawn campaign is
+#: tests/test_nnf_drawn_live.py, which runs each case in a killable child process because
+#: drawn data reach cases where R's pimeta never returns (Q = y'Ay negative by rounding)
+#: or needs Farebrother series of thousands of terms per root-search step.
 #: Fixed NNF cases over the eight functions (subgroup seeds, several methods, level,
 #: exclude, k = 2, pimeta's error for a missing estimate).
 _NNF_CASES = [

@@ -272,11 +272,14 @@ def _subgroup_seeds(seed, method_predict, n_levs: int):
 
 
 def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bool = False,
-                    tau_preset=None, seed=None) -> tuple[dict, list]:
+                    tau_preset=None, seed=None, stream=None) -> tuple[dict, list]:
     """The subgroup fields of ``res`` (R meta's ``subgroup(x)``, with ``tau.preset`` or the
     common tau of ``tau.common``, see :mod:`.subgroup_tau`) and the warnings the subgroup
-    meta-analyses give."""
+    meta-analyses give. ``stream``: the random stream of the overall analysis, which R's
+    re-run approximations continue (estmeansd's Monte Carlo methods)."""
     opts = _subgroup_options(fun, res)
+    if stream is not None:
+        opts["seed_estmeansd"] = stream
     rows, warns, subs = [], [], []
     hcc = None
     if tau_common:   # R computes it with tau.preset as well (unused then)
@@ -425,6 +428,11 @@ def meta_function(fun):
         if (name == "metabin" and tau_common_v and subgroup is not None
                 and "method" not in bound.arguments):
             kwargs["method"] = "Inverse"   # metabin: method = ifelse(tau.common, "Inverse", ...)
+        stream = None
+        if name in ("metacont", "metamean", "metagen"):
+            # one random stream for the analysis and its subgroups' re-run approximations
+            from ..effects.estmeansd import make_stream
+            stream = kwargs["seed_estmeansd"] = make_stream(kwargs.get("seed_estmeansd"))
         res = fun(*args, **kwargs)
         res = res.replace(call=(name, call))
         if dep:   # given whatever warn is (warn.deprecated, TRUE after settings reset)
@@ -471,9 +479,15 @@ def meta_function(fun):
                 v = _values(sg_raw)[0]
                 sg_name = (str(int(v)) if isinstance(v, float) and v.is_integer()
                            else str(v).upper() if isinstance(v, bool) else str(v))
+        if stream is not None and stream.used and "NNF" in tuple(res.method_predict):
+            raise NotImplementedError(
+                f"{name}(): Monte Carlo approximations (method.mean / method.sd \"Cai\" or "
+                "\"BC-McGrath\") with subgroups and method.predict = \"NNF\" are not "
+                "implemented in pymeta (R's subgroups redraw the approximations on its "
+                "random stream after pimeta's bootstrap has reseeded it).")
         fields, warns = subgroup_fields(name, res, values, levels, tau_common_v,
                                         kwargs.get("tau_preset"),
-                                        seed=pres.get("seed_predict_subgroup"))
+                                        seed=pres.get("seed_predict_subgroup"), stream=stream)
         return finish(res.replace(subgroup=tuple(values), subgroup_name=sg_name,
                                   tau_common=tau_common_v, test_subgroup=test_sg,
                                   prediction_subgroup=pred_sg,

@@ -423,6 +423,8 @@ def estimate(method: str, want: str, n: np.ndarray, stream: RStream | None, **co
 def make_stream(seed) -> RStream:
     """The stream for pymeta's ``seed_estmeansd`` argument (an integer as R's
     ``set.seed`` takes it, truncated; None: a fresh start whose seed the note reports)."""
+    if isinstance(seed, RStream):      # a stream continued (subgroups, see api.subgroup)
+        return seed
     if seed is None:
         return RStream(None)
     if (isinstance(seed, (bool, np.bool_, str)) or not isinstance(seed, (int, float, np.integer,

@@ -114,12 +114,12 @@ GRID = MappingProxyType({
 #: Approximation of means / SDs from medians, quartiles and ranges (metacont, metamean):
 #: drawn by the strategies' ``summaries`` option together with the per-study summaries
 #: (kept out of :data:`GRID`, whose every cell the fixture corpus must cover). The
-#: Monte Carlo estmeansd methods ("Cai", "BC-McGrath") need R's random stream, so their
-#: live parity is tests/test_estmeansd_live.py (set.seed in R); "QE-McGrath" is not
-#: implemented.
+#: Monte Carlo estmeansd methods ("Cai", "BC-McGrath") come with a drawn
+#: ``seed_estmeansd``, which the R side turns into ``set.seed()`` before the call;
+#: "QE-McGrath" is not implemented.
 APPROX_GRID = MappingProxyType({
-    "method_mean": (None, "Luo", "Wan"),
-    "method_sd": (None, "Shi", "Wan"),
+    "method_mean": (None, "Luo", "Wan", "Cai", "BC-McGrath"),
+    "method_sd": (None, "Shi", "Wan", "Cai", "BC-McGrath"),
 })
 
 

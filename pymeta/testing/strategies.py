@@ -666,6 +666,9 @@ def with_summaries(fun: str, case) -> st.SearchStrategy[tuple]:
             v = draw(st.sampled_from(values))
             if v is not None:
                 o[name] = v
+        if {o.get("method_mean"), o.get("method_sd")} & {"Cai", "BC-McGrath"}:
+            # Monte Carlo (estmeansd): R's stream after set.seed(seed_estmeansd)
+            o["seed_estmeansd"] = draw(st.integers(-2**31 + 1, 2**31 - 1))
         return ({k: v for k, v in d.items() if v is not None}, o)
 
     return convert()
