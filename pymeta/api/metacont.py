@@ -16,7 +16,7 @@ import numpy as np
 from ..defaults import CHOICES, DEFAULTS
 from ..effects.approx import (approx_labels, approximate_means, approximate_sds, check_methods,
                               r_labels, subset_approx)
-from ..effects.estmeansd import make_stream, note as estmeansd_note
+from ..effects.estmeansd import make_stream, report as report_estmeansd
 from ..effects.continuous import mean_difference, ratio_of_means, standardised_mean_difference
 from ..model.intervals import ci
 from ..result import MetaCont
@@ -149,10 +149,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     # R meta's warnings, in R's order (setmethodpredict's come first)
     model = resolve_model(locals(), warn=w)
     model, user_fields = with_user_args(model, uargs, k_all, "metacont")
-    for msg in stream.warnings:
-        w.warn(msg)
-    if stream.used:
-        w.note(estmeansd_note(stream, "metacont"))
+    report_estmeansd(stream, w, "metacont")
     if eff.na_n.any():
         w.warn("Note, studies with non-positive values for n.e and / or n.c get no weight in "
                "meta-analysis.")

@@ -26,7 +26,7 @@ from ._args import (MetaWarning, Warn, check_length, check_level, check_logical,
                     setchar_vec, studlabs, subset_studies, take)
 from .subgroup import meta_function
 from ..effects import approx as _approx
-from ..effects.estmeansd import make_stream, note as estmeansd_note
+from ..effects.estmeansd import make_stream, report as report_estmeansd
 
 __all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON", "USER_ARGS",
            "pop_user_args", "user_args", "subset_user_args", "with_user_args"]
@@ -507,10 +507,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     for msg in w_args.warnings:
         warnings.warn(msg, MetaWarning, stacklevel=3)
     model, user_fields = with_user_args(model, uargs, TE_v.size, "metagen")
-    for msg in stream.warnings:
-        w.warn(msg)
-    if stream.used:
-        w.note(estmeansd_note(stream, "metagen"))
+    report_estmeansd(stream, w, "metagen")
     study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
     fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,
                          backtransf=backtransf,

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..defaults import CHOICES, DEFAULTS
 from ..effects.approx import approx_labels, approximate, check_methods, r_labels, subset_approx
-from ..effects.estmeansd import make_stream, note as estmeansd_note
+from ..effects.estmeansd import make_stream, report as report_estmeansd
 from ..effects.mean import log_mean, raw_mean
 from ..model.intervals import ci
 from ..model.rmath import rlog
@@ -124,10 +124,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
         transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
     model = resolve_model(locals(), null_effect=transf_null, warn=w)
     model, user_fields = with_user_args(model, uargs, k_all, "metamean")
-    for msg in stream.warnings:
-        w.warn(msg)
-    if stream.used:
-        w.note(estmeansd_note(stream, "metamean"))
+    report_estmeansd(stream, w, "metamean")
     if eff.na_n.any():
         w.warn("Studies with non-positive sample size get no weight in meta-analysis.")
     if sm == "MLN" and eff.na_mean.any():

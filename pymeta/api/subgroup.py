@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from ..effects.estmeansd import make_stream
 from ..model.heterogeneity import pval_Q
 from ..model.rmath import rsum, weighted_mean
 from . import subgroup_multi, subgroup_tau
@@ -431,7 +432,6 @@ def meta_function(fun):
         stream = None
         if name in ("metacont", "metamean", "metagen"):
             # one random stream for the analysis and its subgroups' re-run approximations
-            from ..effects.estmeansd import make_stream
             stream = kwargs["seed_estmeansd"] = make_stream(kwargs.get("seed_estmeansd"))
         res = fun(*args, **kwargs)
         res = res.replace(call=(name, call))

@@ -28,7 +28,7 @@ from ..model.rmath import qnorm, rpow
 from . import estmeansd as _est
 
 __all__ = ["mean_sd_iqr", "mean_sd_range", "mean_sd_iqr_range", "approximate",
-           "approximate_means", "approximate_sds", "NOT_PORTED",
+           "approximate_means", "approximate_sds", "NOT_PORTED", "luo_mean",
            "APPROX_CHOICES", "ESTMEANSD_METHODS", "WAN2014_TABLE1", "WAN2014_TABLE2"]
 
 #: Values of ``approx.mean`` / ``approx.sd`` (meta's ``setchar`` list).
@@ -175,6 +175,21 @@ def _estmeansd(method: str, arg: str):
         "in pymeta.")
 
 
+def luo_mean(n, median, q1=None, q3=None, mn=None, mx=None):
+    """Luo et al. (2018)'s mean from the quartiles (eq. 15), the range (eq. 2) or both
+    (eq. 10), whichever are given; in the operation order of meta's helpers, which is also
+    that of ``metaBLUE::Luo.mean`` (estmeansd's), so both get the same doubles."""
+    with np.errstate(all="ignore"):
+        if mn is None:
+            return (0.7 + 0.39 / n) * (q1 + q3) / 2 + (0.3 - 0.39 / n) * median
+        n75 = rpow(n, 0.75)
+        if q1 is None:
+            return 4 / (4 + n75) * (mn + mx) / 2 + n75 / (4 + n75) * median
+        n55 = rpow(n, 0.55)
+        return (2.2 / (2.2 + n75) * (mn + mx) / 2 + (0.7 - 0.72 / n55) * (q1 + q3) / 2
+                + (0.3 + 0.72 / n55 - 2.2 / (2.2 + n75)) * median)
+
+
 def mean_sd_iqr(n, median, q1, q3, method_mean: str = "Luo", stream=None):
     """meta's ``mean_sd_iqr``: (mean, sd) from n, median and the quartiles.
 
@@ -190,7 +205,7 @@ def mean_sd_iqr(n, median, q1, q3, method_mean: str = "Luo", stream=None):
                 _est.estimate(method_mean, "sd", n, stream, **cols))
     with np.errstate(all="ignore"):
         if method_mean == "Luo":
-            mean = (0.7 + 0.39 / n) * (q1 + q3) / 2 + (0.3 - 0.39 / n) * median
+            mean = luo_mean(n, median, q1, q3)
         elif method_mean == "Wan":
             mean = (q1 + median + q3) / 3
         else:
@@ -213,8 +228,7 @@ def mean_sd_range(n, median, mn, mx, method_mean: str = "Luo", stream=None):
                 _est.estimate(method_mean, "sd", n, stream, **cols))
     with np.errstate(all="ignore"):
         if method_mean == "Luo":
-            n75 = rpow(n, 0.75)
-            mean = 4 / (4 + n75) * (mn + mx) / 2 + n75 / (4 + n75) * median
+            mean = luo_mean(n, median, mn=mn, mx=mx)
         elif method_mean == "Wan":
             mean = (mn + 2 * median + mx) / 4 + np.where(np.isnan(n), 0.0,
                                                          (mn - 2 * median + mx) / (4 * n))
@@ -242,10 +256,7 @@ def mean_sd_iqr_range(n, median, q1, q3, mn, mx, method_mean: str = "Luo",
         if method_mean in _est.MONTE_CARLO:
             mean = _est.estimate(method_mean, "mean", n, stream, **cols)
         elif method_mean == "Luo":
-            n75, n55 = rpow(n, 0.75), rpow(n, 0.55)
-            mean = (2.2 / (2.2 + n75) * (mn + mx) / 2
-                    + (0.7 - 0.72 / n55) * (q1 + q3) / 2
-                    + (0.3 + 0.72 / n55 - 2.2 / (2.2 + n75)) * median)
+            mean = luo_mean(n, median, q1, q3, mn, mx)
         elif method_mean == "Wan":
             mean = (mn + 2 * q1 + 2 * median + 2 * q3 + mx) / 8
         else:

@@ -28,8 +28,9 @@ import numpy as np
 
 from ..model import nmath
 from ..model.optimize import nelder_mead, optimize
-from ..model.rmath import r_sum, rexp, rpow
+from ..model.rmath import r_sum, rexp, rlog, rpow
 from ..model.rrng import RRandom
+from . import approx as _approx     # meta's Luo means (approx imports this module too)
 
 __all__ = ["bc_mean_sd", "mln_mean_sd", "EstMeanSD", "RStream", "estimate", "MONTE_CARLO", "r_mean",
            "r_sd"]
@@ -115,7 +116,7 @@ def check_errors(mn, q1, med, q3, mx, n, scenario) -> tuple:
     if n is None or math.isnan(n) or n < 3 or n > 1e6:
         raise ValueError("Value of n must be between 3 and 1,000,000")
     vals, names = _quants(scenario, mn, q1, med, q3, mx)
-    listed = (", ".join(names[:-1]) + (", and " if len(names) > 2 else " and ") + names[-1])
+    listed = ", ".join(names[:-1]) + ", and " + names[-1]
     shown = " ".join(_fmt(v) for v in vals)
     if any(b < a for a, b in zip(vals, vals[1:])):
         raise ValueError(f"The quantiles are not in increasing order. The values of {listed} "
@@ -126,29 +127,20 @@ def check_errors(mn, q1, med, q3, mx, n, scenario) -> tuple:
     return ()
 
 
-def _r_if(cond: float | bool, what: str) -> bool:
-    """R's ``if (cond)``: NA stops (R's message first, then where)."""
-    if isinstance(cond, float) and math.isnan(cond):
-        raise ValueError(f"missing value where TRUE/FALSE needed (in {what}: the summaries "
-                         "give no finite log ratio)")
-    return bool(cond)
-
-
 # -- metaBLUE's Luo.mean and Wan.std -----------------------------------------------------
 def _pow(x: float, y: float) -> float:
-    return float(rpow(np.array([x]), y)[0])
+    """R's ``x ^ y`` on one double (:func:`pymeta.model.rmath.rpow`)."""
+    return float(rpow(x, y))
 
 
 def luo_mean(X, n: float, scenario: str) -> float:
-    """``metaBLUE::Luo.mean(X, n, type)$muhat`` (Luo et al. 2018)."""
+    """``metaBLUE::Luo.mean(X, n, type)$muhat`` (Luo et al. 2018): the formulas and
+    operation order of meta's own Luo means (:func:`pymeta.effects.approx.luo_mean`)."""
     if scenario == "S1":
-        n75 = _pow(n, 0.75)
-        return (4 / (4 + n75)) * (X[0] + X[2]) / 2 + (n75 / (4 + n75)) * X[1]
+        return float(_approx.luo_mean(n, X[1], mn=X[0], mx=X[2]))
     if scenario == "S2":
-        return (0.7 + (0.39 / n)) * (X[0] + X[2]) / 2 + (0.3 - (0.39 / n)) * X[1]
-    n75, n55 = _pow(n, 0.75), _pow(n, 0.55)
-    return ((2.2 / (2.2 + n75)) * (X[0] + X[4]) / 2 + (0.7 - (0.72 / n55)) * (X[1] + X[3]) / 2
-            + (0.3 + (0.72 / n55) - (2.2 / (2.2 + n75))) * X[2])
+        return float(_approx.luo_mean(n, X[1], X[0], X[2]))
+    return float(_approx.luo_mean(n, X[2], X[1], X[3], X[0], X[4]))
 
 
 def wan_std(X, n: float, scenario: str) -> float:
@@ -164,13 +156,8 @@ def wan_std(X, n: float, scenario: str) -> float:
 
 # -- R scalar helpers --------------------------------------------------------------------
 def _log(x: float) -> float:
-    if math.isnan(x):
-        return x
-    if x < 0:
-        return math.nan
-    if x == 0:
-        return -math.inf
-    return math.log(x)
+    """R's ``log`` on one double (:func:`pymeta.model.rmath.rlog`)."""
+    return float(rlog(x))
 
 
 def _sign(x: float) -> float:
@@ -239,16 +226,6 @@ def _smooth_bc(vals, lam: float) -> list:
     return [(_sign(v) * _pow(abs(v), lam) - 1) / lam for v in vals]
 
 
-def _ratio_err(t, scenario: str) -> float:
-    def sq(u):
-        return u * u
-    if scenario == "S1":
-        return sq((t[2] - t[1]) / (t[1] - t[0]) - 1)
-    if scenario == "S2":
-        return sq((t[2] - t[1]) / (t[1] - t[0]) - 1)
-    return sq((t[3] - t[2]) / (t[2] - t[1]) - 1) + sq((t[4] - t[2]) / (t[2] - t[0]) - 1)
-
-
 def _div(a: float, b: float) -> float:
     """C's a / b (IEEE: x/0 is +-Inf, 0/0 NaN)."""
     try:
@@ -270,19 +247,20 @@ def _find_lambda(quants, scenario: str, warns: list) -> float:
         a, m, b = lq
         t = _div(b - m, m - a) - 1
         ratio = t * t
-    if _r_if(abs(ratio) < 1e-8 if not math.isnan(ratio) else math.nan,
-             "estmeansd::bc.mean.sd"):
+    if math.isnan(ratio):    # R's `if (abs(ratio.diff) < 1e-8)` on NA
+        raise ValueError("missing value where TRUE/FALSE needed (in estmeansd::bc.mean.sd: "
+                         "the summaries give no finite log ratio)")
+    if abs(ratio) < 1e-8:
         return 0.0
 
     def err(lam):
         t = _smooth_bc(quants, lam)
-        with np.errstate(all="ignore"):
-            if scenario == "S3":
-                u1 = _div(t[3] - t[2], t[2] - t[1]) - 1
-                u2 = _div(t[4] - t[2], t[2] - t[0]) - 1
-                return u1 * u1 + u2 * u2
-            u = _div(t[2] - t[1], t[1] - t[0]) - 1
-            return u * u
+        if scenario == "S3":
+            u1 = _div(t[3] - t[2], t[2] - t[1]) - 1
+            u2 = _div(t[4] - t[2], t[2] - t[0]) - 1
+            return u1 * u1 + u2 * u2
+        u = _div(t[2] - t[1], t[1] - t[0]) - 1
+        return u * u
     res = optimize(err, -2.0, 3.0)
     if res.nonfinite:
         warns.append("NA/Inf replaced by maximum positive value")
@@ -338,22 +316,21 @@ def _order_loglik(scenario: str, n: float) -> Callable:
     def loglik(t, mu, sigma):
         dens = r_sum(np.array([_dnorm_log(v, mu, sigma) for v in t]))
         P = _pnorm
-        with np.errstate(all="ignore"):
-            if scenario == "S1":
-                mnl, medl, mxl = t
-                return (dens + (j - 2) * _log(P(medl, mu, sigma) - P(mnl, mu, sigma))
-                        + (n - j - 1) * _log(P(mxl, mu, sigma) - P(medl, mu, sigma)))
-            if scenario == "S2":
-                q1l, medl, q3l = t
-                return (dens + (h - 1) * P(q1l, mu, sigma, log_p=True)
-                        + (j - h - 1) * _log(P(medl, mu, sigma) - P(q1l, mu, sigma))
-                        + (k - j - 1) * _log(P(q3l, mu, sigma) - P(medl, mu, sigma))
-                        + (n - k) * P(q3l, mu, sigma, lower=False, log_p=True))
-            mnl, q1l, medl, q3l, mxl = t
-            return (dens + (h - 2) * _log(P(q1l, mu, sigma) - P(mnl, mu, sigma))
+        if scenario == "S1":
+            mnl, medl, mxl = t
+            return (dens + (j - 2) * _log(P(medl, mu, sigma) - P(mnl, mu, sigma))
+                    + (n - j - 1) * _log(P(mxl, mu, sigma) - P(medl, mu, sigma)))
+        if scenario == "S2":
+            q1l, medl, q3l = t
+            return (dens + (h - 1) * P(q1l, mu, sigma, log_p=True)
                     + (j - h - 1) * _log(P(medl, mu, sigma) - P(q1l, mu, sigma))
                     + (k - j - 1) * _log(P(q3l, mu, sigma) - P(medl, mu, sigma))
-                    + (n - k - 1) * _log(P(mxl, mu, sigma) - P(q3l, mu, sigma)))
+                    + (n - k) * P(q3l, mu, sigma, lower=False, log_p=True))
+        mnl, q1l, medl, q3l, mxl = t
+        return (dens + (h - 2) * _log(P(q1l, mu, sigma) - P(mnl, mu, sigma))
+                + (j - h - 1) * _log(P(medl, mu, sigma) - P(q1l, mu, sigma))
+                + (k - j - 1) * _log(P(q3l, mu, sigma) - P(medl, mu, sigma))
+                + (n - k - 1) * _log(P(mxl, mu, sigma) - P(q3l, mu, sigma)))
     return loglik
 
 
@@ -441,3 +418,12 @@ def note(stream: RStream, fun: str) -> str:
             f"estmeansd) on R's random stream started by set.seed({stream.rng.seed}): "
             f"R gives the same values after set.seed({stream.rng.seed}); {fun}(..., "
             f"seed_estmeansd = {stream.rng.seed}) reproduces them.")
+
+
+def report(stream: RStream, warn, fun: str) -> None:
+    """Hand estmeansd's warnings (R's, in order) and, where it drew, the seed note to the
+    analysis' :class:`~pymeta.api._args.Warn`."""
+    for msg in stream.warnings:
+        warn.warn(msg)
+    if stream.used:
+        warn.note(note(stream, fun))
