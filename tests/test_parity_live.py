@@ -246,12 +246,21 @@ _ZERO_VI_2 = {"event_e": np.array([10., 10.]), "n_e": np.array([10., 10.]),
               "event_c": np.array([10., 37.]), "n_c": np.array([10., 39.]),
               "subgroup": ["B", "A"], "sm": "RR", "method": "MH", "incr": 0.0,
               "tau_preset": 0.5}
+#: ... and (found by CI) one study with a zero variance, excluded or not: hetcalc's rma.uni
+#: for k = 1 skips estimation but its model fit still divides by zero.
+_ZERO_VI_1 = {"event_e": np.array([1.]), "n_e": np.array([1.]), "event_c": np.array([1.]),
+              "n_c": np.array([1.]), "subgroup": ["B"], "sm": "RR", "method": "MH",
+              "incr": 0.0, "method_incr": "only0", "tau_preset": 0.5}
 _ZERO_VI_CASES = ([{**_ZERO_VI, **o} for o in _ZERO_VI_OPTS]
-                  + [{**_ZERO_VI_2, "method_tau": m} for m in ("REML", "SJ", "HE")])
+                  + [{**_ZERO_VI_2, "method_tau": m} for m in ("REML", "SJ", "HE")]
+                  + [{**_ZERO_VI_1, "method_tau": m, **extra} for m in ("REML", "DL")
+                     for extra in ({}, {"exclude": [True]}, {"tau_common": True})])
 
 
 @pytest.mark.parametrize("args", _ZERO_VI_CASES, ids=[
-    f"{a['method']}-{a['method_tau']}-{'preset' if 'tau_preset' in a else 'common'}"
+    f"k{a['n_e'].size}-{a['method']}-{a['method_tau']}-"
+    f"{'preset' if 'tau_preset' in a else 'common'}"
+    f"{'-common' if a.get('tau_common') else ''}{'-exclude' if 'exclude' in a else ''}"
     for a in _ZERO_VI_CASES])
 def test_live_metabin_zero_variances_tau_common(r_meta, args):
     check_case(r_meta, "metabin", args, "metabin RR zero variances", strict=True)

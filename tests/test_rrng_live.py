@@ -45,3 +45,20 @@ def test_stream_crosses_mt_blocks(r_meta):
     ours = np.concatenate([g.uniforms(10000), g.normals(7000)])
     theirs = _r(r_meta, "set.seed(99); c(runif(10000), rnorm(7000))")
     assert np.array_equal(ours, theirs)
+
+
+def test_qnorm_unit_equals_r(r_meta):
+    """The array quantile behind ``normals`` against R's ``qnorm`` on every branch of AS 241
+    (the central region, both tails with r <= 5 and r > 5, the region edges, p near 0
+    and 1), as doubles sent to R in hexadecimal."""
+    from pymeta.model.nmath import qnorm_unit
+    rng = np.random.default_rng(7)
+    p = np.concatenate([rng.random(20000), 10.0 ** rng.uniform(-300, -1, 5000),
+                        1 - 10.0 ** rng.uniform(-16, -1, 5000),
+                        [0.5, 0.075, 0.925, np.nextafter(0.075, 0), np.nextafter(0.925, 1),
+                         1e-300, 5e-324, np.nextafter(1, 0)]])
+    p = p[(p > 0) & (p < 1)]
+    hexes = ",".join(float(v).hex() for v in p)
+    theirs = _r(r_meta, f"qnorm(as.numeric(strsplit('{hexes}', ',')[[1]]))")
+    ours = qnorm_unit(p)
+    assert np.array_equal(ours, theirs), np.flatnonzero(ours != theirs)[:10]

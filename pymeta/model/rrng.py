@@ -114,7 +114,7 @@ class RRandom:
         """``n`` successive ``norm_rand()`` values (R's ``rnorm(n)``)."""
         u = self.uniforms(2 * n)
         v = (np.trunc(_BIG * u[0::2]) + u[1::2]) / _BIG
-        return np.array([nmath.qnorm(float(x)) for x in v])
+        return nmath.qnorm_unit(v)
 
     def exp_rand(self) -> float:
         a = 0.0

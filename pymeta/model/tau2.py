@@ -427,6 +427,7 @@ def tau2_reml(yi, vi, control: Optional[Mapping] = None) -> Tau2Fit:
         # metafor skips estimation (method "k1"); with k == p the
         # heterogeneity block gives QE = 0, I2 = 0, H2 = 1, vt = 0
         tau2 = max(con["tau2_min"], 0.0)
+        _weights(vi, tau2)   # the model fit's wi = 1/(vi + tau2): vi = 0 stops
         fin = allvipos
         return Tau2Fit(tau2=tau2, se_tau2=math.nan, iterations=0, converged=True,
                        tau2_init=math.nan, ll0_reset=False, k=1,
@@ -1021,6 +1022,7 @@ def estimate_tau2(yi, vi, method: str = "REML", control: Optional[Mapping] = Non
     k = yi.size
     if k == 1:
         tau2 = max(float(con["tau2_min"]), 0.0)
+        _weights(vi, tau2)   # the model fit's wi = 1/(vi + tau2): vi = 0 stops
         fin = allvipos
         return Tau2Fit(tau2=tau2, se_tau2=math.nan, iterations=0, converged=True,
                        tau2_init=math.nan, ll0_reset=False, k=1,
