@@ -307,12 +307,17 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         q = float(np.float64(1) / np.float64(k - 1) * rsum(w_random * (TE - TE_random) ** 2))
         seTE_hakn = float(np.sqrt(np.float64(q) / sw_random))
 
-    method_random_ci, adhoc_ci = _recycle(adhoc_ci, method_random_ci, "HK", "adhoc.hakn.ci")
+    # With user-specified random effects weights R's metagen runs none of the classic CI /
+    # PI code below (nor its stops: recycling, if (NA)); _user_weights fills those fields.
+    usw_random = opts.weights_random is not None
+    if not usw_random:
+        method_random_ci, adhoc_ci = _recycle(adhoc_ci, method_random_ci, "HK",
+                                              "adhoc.hakn.ci")
     n_ci = len(method_random_ci)
     seTE_hakn_adhoc_ci = [seTE_hakn] * n_ci
     df_hakn_ci = [float(df_hakn)] * n_ci
-    rows = []
-    for i, m in enumerate(method_random_ci):
+    rows = [] if not usw_random else [ci(TE_random, NA, opts.level_ma)] * n_ci
+    for i, m in enumerate(method_random_ci if not usw_random else ()):
         if m in ("classic", "classic-KR"):
             r = ci(TE_random, seTE_classic, opts.level_ma, null_effect=opts.null_effect)
             seTE_hakn_adhoc_ci[i] = NA
@@ -346,13 +351,14 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         rows.append(r)
 
     # Prediction intervals
-    method_predict, adhoc_pi = _recycle(adhoc_pi, method_predict, "HK", "adhoc.hakn.pi")
+    if not usw_random:
+        method_predict, adhoc_pi = _recycle(adhoc_pi, method_predict, "HK", "adhoc.hakn.pi")
     n_pi = len(method_predict)
     seTE_hakn_adhoc_pi = [seTE_hakn] * n_pi
     df_hakn_pi = [float(df_hakn)] * n_pi
-    prows = []
     lp = opts.level_predict
-    for i, m in enumerate(method_predict):
+    prows = [] if not usw_random else [ci(TE_random, NA, lp)] * n_pi
+    for i, m in enumerate(method_predict if not usw_random else ()):
         if m in ("HK", "HK-PR") and (df_hakn_pi[i] >= (1 if m == "HK" else 2)):
             if adhoc_pi[i] == "se" and _r_if(q, "<", 1, "Hartung-Knapp q (adhoc.hakn.pi = 'se')"):
                 seTE_hakn_adhoc_pi[i] = seTE_classic
