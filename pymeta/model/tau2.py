@@ -245,6 +245,19 @@ def _weights(vi: np.ndarray, tau2: float) -> np.ndarray:
     return wi
 
 
+def _fit_k1(vi: np.ndarray, con: Mapping, allvipos: bool) -> "Tau2Fit":
+    """rma.uni with k = 1: metafor skips estimation (method "k1", tau2 = 0 or tau2.min),
+    its model fit still computes wi = 1/(vi + tau2) and stops on vi = 0, and with k == p
+    the heterogeneity block gives QE = 0, I2 = 0, H2 = 1, vt = 0 (NaN without positive vi)."""
+    tau2 = max(float(con["tau2_min"]), 0.0)
+    _weights(vi, tau2)
+    fin = allvipos
+    return Tau2Fit(tau2=tau2, se_tau2=math.nan, iterations=0, converged=True,
+                   tau2_init=math.nan, ll0_reset=False, k=1,
+                   vt=0.0 if fin else math.nan, I2=0.0 if fin else math.nan,
+                   H2=1.0 if fin else math.nan, QE=0.0 if fin else math.nan)
+
+
 def _reml_loglik(yc: np.ndarray, v: np.ndarray, k: int) -> float:
     """The REML log likelihood used by the ``ll0check`` in rma.uni.r
     (weights 1/v with v = vi or vi + tau2)."""
@@ -424,15 +437,7 @@ def tau2_reml(yi, vi, control: Optional[Mapping] = None) -> Tau2Fit:
                           MetaforWarning, stacklevel=2)
 
     if k == 1:
-        # metafor skips estimation (method "k1"); with k == p the
-        # heterogeneity block gives QE = 0, I2 = 0, H2 = 1, vt = 0
-        tau2 = max(con["tau2_min"], 0.0)
-        _weights(vi, tau2)   # the model fit's wi = 1/(vi + tau2): vi = 0 stops
-        fin = allvipos
-        return Tau2Fit(tau2=tau2, se_tau2=math.nan, iterations=0, converged=True,
-                       tau2_init=math.nan, ll0_reset=False, k=1,
-                       vt=0.0 if fin else math.nan, I2=0.0 if fin else math.nan,
-                       H2=1.0 if fin else math.nan, QE=0.0 if fin else math.nan)
+        return _fit_k1(vi, con, allvipos)
 
     tau2_min = float(con["tau2_min"])
     threshold = float(con["threshold"])
@@ -1021,13 +1026,7 @@ def estimate_tau2(yi, vi, method: str = "REML", control: Optional[Mapping] = Non
     yi, vi, allvipos, con = _setup(yi, vi, control)
     k = yi.size
     if k == 1:
-        tau2 = max(float(con["tau2_min"]), 0.0)
-        _weights(vi, tau2)   # the model fit's wi = 1/(vi + tau2): vi = 0 stops
-        fin = allvipos
-        return Tau2Fit(tau2=tau2, se_tau2=math.nan, iterations=0, converged=True,
-                       tau2_init=math.nan, ll0_reset=False, k=1,
-                       vt=0.0 if fin else math.nan, I2=0.0 if fin else math.nan,
-                       H2=1.0 if fin else math.nan, QE=0.0 if fin else math.nan)
+        return _fit_k1(vi, con, allvipos)
     if method == "DL":
         return _tau2_dl(yi, vi, allvipos, con, k)
     if method == "HE":
