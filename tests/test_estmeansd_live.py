@@ -167,9 +167,9 @@ FIELDS = ("TE", "seTE", "TE_common", "seTE_common", "TE_random", "seTE_random", 
           "lower_random", "upper_random", "Q")
 
 
-def _compare_fun(fun, d, extra_py, extra_r, seed, arm_fields):
+def _compare_fun(fun, d, extra_py, extra_r, seed, arm_fields, more=()):
     args = ", ".join(f"{k.replace('_', '.')} = {_vec(v)}" for k, v in d.items())
-    fields = list(arm_fields) + list(FIELDS)
+    fields = list(arm_fields) + list(FIELDS) + list(more)
     if "subgroup" in extra_py:   # R's subgroups re-run the approximations on its stream
         fields += ["TE_common_w", "seTE_common_w", "TE_random_w", "seTE_random_w", "Q_w",
                    "tau2_w"]
@@ -220,6 +220,33 @@ def test_metamean_equals_r(r_meta, case):
     _compare_fun("metamean", d, dict(method_mean=mm, method_sd=ms, sm=sm),
                  f', method.mean = "{mm}", method.sd = "{ms}", sm = "{sm}"',
                  int(rs.integers(1, 10**6)), ("mean", "sd"))
+
+
+NNF_SG = [  # (function, seed of the data, methods, subgroups, seed.predict.subgroup)
+    ("metacont", 31, ("Cai", "BC-McGrath"), ["a", "b", "a", "b", "b"], [4, 5]),
+    ("metamean", 32, ("BC-McGrath", "Cai"), ["x", "y", "y", "z", "z", "x"], [9]),
+]
+
+
+@pytest.mark.parametrize("fun,seed,methods,sg,seeds", NNF_SG, ids=[c[0] for c in NNF_SG])
+def test_subgroups_after_nnf_equal_r(r_meta, fun, seed, methods, sg, seeds):
+    """With method.predict = "NNF", pimeta's set.seed(seed.predict) restarts R's stream in
+    the overall analysis and again in each subgroup; each subgroup's re-run
+    approximations draw from where the previous bootstrap left it. The subgroup means
+    depend on that stream state: with a stream the bootstrap does not move on, both cases
+    fail (checked by hand)."""
+    rs = np.random.default_rng(seed)
+    arms = ("e", "c") if fun == "metacont" else ("",)
+    d = _data(rs, len(sg), arms=arms)
+    mm, ms = methods
+    py = dict(method_mean=mm, method_sd=ms, subgroup=sg, method_predict="NNF",
+              seed_predict=3, seed_predict_subgroup=seeds, prediction_subgroup=True)
+    rr = (f', method.mean = "{mm}", method.sd = "{ms}", '
+          f'subgroup = c({", ".join(repr(s) for s in sg)}), method.predict = "NNF", '
+          f'seed.predict = 3, seed.predict.subgroup = {_vec(seeds)}, prediction.subgroup = TRUE')
+    arm_fields = ("mean_e", "sd_e", "mean_c", "sd_c") if fun == "metacont" else ("mean", "sd")
+    _compare_fun(fun, d, py, rr, 11, arm_fields,
+                 more=("lower_predict", "upper_predict", "lower_predict_w", "upper_predict_w"))
 
 
 def test_metacont_approx_labels_equal_r(r_meta):

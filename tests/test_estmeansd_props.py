@@ -94,13 +94,6 @@ def test_r_mean_and_sd(x):
     assert r_sd(x) == pytest.approx(sd, rel=1e-9, abs=1e-9 * np.abs(x).max())
 
 
-def test_subgroups_with_nnf_are_refused():
-    """R's subgroups redraw the approximations after pimeta has reseeded its stream."""
-    with pytest.raises(NotImplementedError, match="NNF"):
-        pymeta.metacont(**DATA, method_mean="Cai", seed_estmeansd=1, subgroup=["a", "a", "b"],
-                        method_predict="NNF", seed_predict=2)
-
-
 def test_subgroups_continue_the_stream():
     """The subgroup analyses redraw (as R does), so a one-study subgroup's mean differs
     from the overall analysis' mean for that study, and the same seed repeats both."""

@@ -148,7 +148,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
         eff = ratio_of_means(*data6, pooledvar=pooledvar)
     # R meta's warnings, in R's order (setmethodpredict's come first)
     model = resolve_model(locals(), warn=w)
-    model, user_fields = with_user_args(model, uargs, k_all, "metacont")
+    model, user_fields = with_user_args(model, uargs, k_all, "metacont", stream)
     report_estmeansd(stream, w, "metacont")
     if eff.na_n.any():
         w.warn("Note, studies with non-positive values for n.e and / or n.c get no weight in "

@@ -243,11 +243,13 @@ def _recycled(w, k_all: int, name: str, fun: str):
     return w
 
 
-def with_user_args(model: "Model", user: dict, k_all: int, fun: str) -> tuple["Model", dict]:
+def with_user_args(model: "Model", user: dict, k_all: int, fun: str,
+                   stream=None) -> tuple["Model", dict]:
     """Recycle / length-check the user weights (meta ``chklength``), put weights and
     ``TE.tau`` into the model options and return the result fields R stores
     (``weights.common``, ``weights.random``, ``TE.tau`` (metagen: only with DL),
-    ``detail.tau``, ``seed.predict``)."""
+    ``detail.tau``, ``seed.predict``). ``stream``: the analysis' random stream (estmeansd's
+    approximations), which an NNF prediction interval moves on as R's ``pima`` does."""
     out = {name: _recycled(user[name], k_all, name, fun)
            for name in ("weights_common", "weights_random")}
     opts = model.opts
@@ -256,7 +258,7 @@ def with_user_args(model: "Model", user: dict, k_all: int, fun: str) -> tuple["M
         opts, TE_tau=te_tau if te_tau is not None else opts.TE_tau,
         weights_common=None if out["weights_common"] is None else tuple(out["weights_common"]),
         weights_random=None if out["weights_random"] is None else tuple(out["weights_random"]),
-        seed_predict=user["seed_predict"])
+        seed_predict=user["seed_predict"], stream=stream)
     out.update(TE_tau=te_tau if (te_tau is not None and opts.method_tau == "DL") else None,
                detail_tau=user["detail_tau"], seed_predict=user["seed_predict"])
     return dataclasses.replace(model, opts=opts), out
@@ -506,7 +508,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     w.warnings[:] = (w.warnings[n_before:] + w_args.warnings + w.warnings[:n_before])
     for msg in w_args.warnings:
         warnings.warn(msg, MetaWarning, stacklevel=3)
-    model, user_fields = with_user_args(model, uargs, TE_v.size, "metagen")
+    model, user_fields = with_user_args(model, uargs, TE_v.size, "metagen", stream)
     report_estmeansd(stream, w, "metagen")
     study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
     fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,

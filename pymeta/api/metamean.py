@@ -123,7 +123,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     with np.errstate(all="ignore"):
         transf_null = null_effect if sm == "MRAW" else float(rlog(null_effect))
     model = resolve_model(locals(), null_effect=transf_null, warn=w)
-    model, user_fields = with_user_args(model, uargs, k_all, "metamean")
+    model, user_fields = with_user_args(model, uargs, k_all, "metamean", stream)
     report_estmeansd(stream, w, "metamean")
     if eff.na_n.any():
         w.warn("Studies with non-positive sample size get no weight in meta-analysis.")

@@ -479,12 +479,6 @@ def meta_function(fun):
                 v = _values(sg_raw)[0]
                 sg_name = (str(int(v)) if isinstance(v, float) and v.is_integer()
                            else str(v).upper() if isinstance(v, bool) else str(v))
-        if stream is not None and stream.used and "NNF" in tuple(res.method_predict):
-            raise NotImplementedError(
-                f"{name}(): Monte Carlo approximations (method.mean / method.sd \"Cai\" or "
-                "\"BC-McGrath\") with subgroups and method.predict = \"NNF\" are not "
-                "implemented in pymeta (R's subgroups redraw the approximations on its "
-                "random stream after pimeta's bootstrap has reseeded it).")
         fields, warns = subgroup_fields(name, res, values, levels, tau_common_v,
                                         kwargs.get("tau_preset"),
                                         seed=pres.get("seed_predict_subgroup"), stream=stream)

@@ -419,9 +419,14 @@ def _quantile_pair(x: np.ndarray, alpha: float) -> tuple:
 def pima_boot(y, sigma, alpha: float = 0.05, seed: int | None = None, *, B: int = 25000,
               maxit1: int = 100000, eps: float = 1e-10, lower: float = 0.0,
               upper: float = 1000.0, maxit2: int = 1000,
-              tol: float = _EPS ** 0.25) -> NNFInterval:
+              tol: float = _EPS ** 0.25, stream=None) -> NNFInterval:
     """``pimeta::pima(y, sigma, method = "boot", alpha, seed = seed)``'s ``lpi``, ``upi``
-    and ``nup``. ``seed = None`` is R's ``set.seed(NULL)`` (a fresh random stream)."""
+    and ``nup``. ``seed = None`` is R's ``set.seed(NULL)`` (a fresh random stream).
+
+    ``stream``: an object standing for R's global random stream (its ``rng``, an
+    :class:`~.rrng.RRandom`), which pimeta's ``set.seed`` restarts and its draws move on;
+    afterwards ``stream.rng`` is where R's stream is after ``pima`` (R draws later random
+    numbers from there, e.g. the subgroups' estmeansd approximations)."""
     y = np.asarray(y, dtype=float)
     sigma = np.asarray(sigma, dtype=float)
     _check_num(y, "y")
@@ -432,6 +437,8 @@ def pima_boot(y, sigma, alpha: float = 0.05, seed: int | None = None, *, B: int 
         raise ValueError("'y' and 'se' should have the same length.")
     k = y.size
     rng = RRandom(seed)
+    if stream is not None:
+        stream.rng = rng
     pvec = rng.uniforms(B)
     w = sigma ** -2.0
     A = np.diag(w) - np.outer(w, w) / w.sum()

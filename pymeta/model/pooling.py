@@ -55,6 +55,10 @@ class ModelOptions:
     control: dict = field(default_factory=dict)
     #: ``seed.predict`` for ``method.predict = "NNF"`` (None: R's ``set.seed(NULL)``)
     seed_predict: float | None = None
+    #: R's global random stream as the analysis sees it (an estmeansd ``RStream``, None:
+    #: not needed): the NNF bootstrap's ``set.seed`` restarts it, and R draws the
+    #: approximations of later analyses (subgroups) from where the bootstrap left it
+    stream: object = field(default=None, compare=False, repr=False)
 
 
 # ----------------------------------------------------------------------------- hetcalc
@@ -210,13 +214,14 @@ def _recycle(values: tuple, methods: tuple, which: str, name: str) -> tuple[tupl
                      "or number of prediction intervals using Hartung-Knapp method")
 
 
-def _nnf_interval(TE, seTE, level_predict: float, seed, TE_random: float):
+def _nnf_interval(TE, seTE, level_predict: float, seed, TE_random: float, stream=None):
     """meta's NNF prediction interval: ``pimeta::pima(TE[!exclude], seTE[!exclude],
     method = "boot", alpha = 1 - level.predict, seed = seed.predict)``'s ``lpi``, ``upi``
-    and ``nup`` (df); the standard error is NA (metagen.R)."""
+    and ``nup`` (df); the standard error is NA (metagen.R). ``stream``: see
+    :attr:`ModelOptions.stream`."""
     from dataclasses import replace
     from . import nnf
-    res = nnf.pima_boot(TE, seTE, alpha=1 - level_predict, seed=r_seed(seed))
+    res = nnf.pima_boot(TE, seTE, alpha=1 - level_predict, seed=r_seed(seed), stream=stream)
     base = ci(TE_random, NA, level_predict)
     return replace(base, seTE=np.float64(NA), lower=np.float64(res.lower),
                    upper=np.float64(res.upper), df=np.float64(res.df))
@@ -376,7 +381,7 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
             p = ci(TE_random, math.sqrt(seTE_classic * seTE_classic + tau2_calc), lp)
         elif m == "NNF":
             p = _nnf_interval(TE[~exclude], seTE[~exclude], lp, opts.seed_predict,
-                              TE_random)
+                              TE_random, opts.stream)
         elif m == "KR":
             p = ci(TE_random, NA, lp, df=df_kero - 1)
         elif m == "V":
