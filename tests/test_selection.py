@@ -179,13 +179,19 @@ def test_user_weights_follow_subset_and_exclude():
         pymeta.metagen(TE, SE, LAB, weights=wts, subset=list(KEEP))
 
 
-def test_metagen_common_tau_with_excluded_studies_is_refused():
+def test_metagen_common_tau_with_excluded_studies():
+    """R's metagen pairs the estimates of the studies not excluded with every study's
+    subgroup: with two subgroups and unequal lengths it stops (data.frame's recycling
+    error for 3 and 4 rows), with one subgroup it fits."""
     sg = ["A", "B", "A", "B"]
-    with pytest.raises(NotImplementedError, match="excluded"):
+    with pytest.raises(ValueError, match="differing number of rows: 3, 4"):
         pymeta.metagen(TE, SE, LAB, subgroup=sg, tau_common=True, exclude=[1])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with pytest.raises(NotImplementedError, match="excluded"):
+        with pytest.raises(ValueError, match="differing number of rows: 3, 4"):
             pymeta.metagen(TE, SE, LAB, subgroup=sg, tau_preset=0.1, exclude=[1])
+        one = pymeta.metagen(TE, SE, LAB, subgroup=["A"] * 4, tau_common=True, exclude=[1])
+        alone = pymeta.metagen(TE, SE, LAB, exclude=[1])
         ok = pymeta.metagen(TE, SE, LAB, subgroup=sg, tau_common=True, subset=[0, 1, 2])
+    assert one.tau2_resid == alone.tau2
     assert ok.subgroup == ("A", "B", "A") and ok.tau_common is True

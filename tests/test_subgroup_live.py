@@ -449,3 +449,29 @@ def test_live_presentation(r_meta, fun, data, post):
     if name == "update" and "sm" in changes and fun != "metabin":
         changes = {"method_bias": "Begg"}
     check(r_meta, fun, {**d, **opts, **pres}, name, changes, label=f"presentation {fun}")
+
+
+_NA = float("nan")
+_TC_EXCL = [  # metagen, tau.common with excluded studies: R's hetcalc gets TE[!exclude]
+    # beside every study's subgroup (see pymeta.api.subgroup_tau._metagen_excluded)
+    ("one subgroup", [.1, .3, .5, .2, .4], list("aaaaa"), [0, 1, 0, 0, 0], {}),
+    ("one subgroup, preset", [.1, .3, .5, .2, .4], list("aaaaa"), [0, 1, 0, 0, 0],
+     {"tau_preset": 0.02}),
+    ("4 of 5 rows", [.1, .3, .5, .2, .4], list("aabbb"), [0, 1, 0, 0, 0], {}),
+    ("2 of 4 rows", [.1, .3, .5, .2], list("aabb"), [0, 1, 0, 1], {}),
+    ("recycled mask, lengths equal", [.1, _NA, .5, .2, -.3, .9], list("abbaab"),
+     [1, 0, 0, 0, 0, 0], {}),
+    ("recycled mask, aligned", [_NA, .3, .5, .2, .4, .6], list("aaabbb"), [0, 0, 0, 0, 0, 1],
+     {"method_tau": "DL"}),
+]
+
+
+@pytest.mark.parametrize("label,TE,sg,excl,extra", _TC_EXCL, ids=[c[0] for c in _TC_EXCL])
+def test_live_metagen_tau_common_exclude(r_meta, label, TE, sg, excl, extra):
+    """R's metagen hands hetcalc the estimates of the studies not excluded but the
+    subgroups of all: one subgroup works, unequal lengths stop (data.frame or metafor),
+    equal lengths after R's recycled masks pair estimates with other studies' labels."""
+    se = [.1, .2, .15, .2, .3, .25][:len(TE)]
+    args = dict(TE=TE, seTE=se, subgroup=sg, exclude=[bool(e) for e in excl],
+                tau_common=True, **extra)
+    check(r_meta, "metagen", args, label=label)

@@ -56,12 +56,14 @@ def residual_fields(name: str, res, subgroup, tau_preset=None) -> tuple[dict | N
         if tau_preset is None:
             raise ValueError("object 'hcc' not found")
         return None, []
+    TE = np.asarray(res.TE, dtype=float)
+    # metagen: its seTE (zeros made NA); the others: their own seTE, zeros kept, which
+    # rma.uni then sees as non-positive sampling variances
+    seTE = np.asarray(res.seTE if name == "metagen" or res.seTE_given is None
+                      else res.seTE_given, dtype=float)
     if name == "metagen" and res.exclude is not None and np.any(res.exclude):
-        # R's metagen: hetcalc(TE[!exclude], seTE[!exclude], ..., subgroup = subgroup),
-        # the subgroups of all studies beside the estimates of those not excluded (the
-        # other functions take every study's TE, seTE and subgroup)
-        raise NotImplementedError("metagen(): 'tau.common' (or 'tau.preset') with 'subgroup' "
-                                  "and excluded studies is not implemented in pymeta.")
+        TE, seTE, subgroup = _metagen_excluded(TE, seTE, np.asarray(res.exclude, bool),
+                                               list(subgroup))
     # metagen: its resolved argument; metabin: its metagen result's (blank for tau.preset)
     method_tau_ci = (_method_tau_ci(res) if name == "metagen"
                      else res.method_tau_ci if name == "metabin" else "")
@@ -74,15 +76,46 @@ def residual_fields(name: str, res, subgroup, tau_preset=None) -> tuple[dict | N
     opts = ModelOptions(method_tau=res.method_tau, method_tau_ci=method_tau_ci,
                         method_I2=res.method_I2, level_hetstat=res.level_hetstat,
                         TE_tau=TE_tau, control=control or {})
-    # metagen: its seTE (zeros made NA); the others: their own seTE, zeros kept, which
-    # rma.uni then sees as non-positive sampling variances
-    seTE = res.seTE if name == "metagen" or res.seTE_given is None else res.seTE_given
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        hetcalc(res.TE, seTE, opts)
-        hcc = hetcalc_subgroup(res.TE, seTE, subgroup, res.method_tau, method_tau_ci,
+        hetcalc(TE, seTE, opts)
+        hcc = hetcalc_subgroup(TE, seTE, subgroup, res.method_tau, method_tau_ci,
                                res.method_I2, res.level_hetstat, control)
     return hcc, [str(c.message) for c in caught if issubclass(c.category, MetaforWarning)]
+
+
+def _r_subset(x: list, mask: np.ndarray) -> list:
+    """R's ``x[mask]`` for a logical ``mask`` no longer than ``x``: a shorter mask is
+    recycled over ``x``."""
+    m = np.resize(mask, len(x)) if mask.size < len(x) else mask
+    return [v for v, ok in zip(x, m) if ok]
+
+
+def _metagen_excluded(TE, seTE, exclude, subgroup: list):
+    """What R's metagen hands ``hetcalc`` for ``tau.common`` with excluded studies:
+    ``hetcalc(TE[!exclude], seTE[!exclude], ..., subgroup = subgroup)``, the subgroups of
+    *all* studies (metagen.R; the other functions pass every study). hetcalc drops the
+    infinite, then the missing estimates, applying each (shorter) logical mask to the
+    subgroups too, where R recycles it. With a single subgroup left hetcalc fits without
+    moderators and the lengths do not matter; otherwise ``data.frame(TE, seTE, subgroup)``
+    stops unless one length divides the other, and then metafor stops on the model
+    matrix, unless the lengths are equal (the labels then sit beside other studies'
+    estimates, as in R)."""
+    TE, seTE = TE[~exclude], seTE[~exclude]
+    m1 = ~np.isinf(TE) & ~np.isinf(seTE)
+    TE, seTE, subgroup = TE[m1], seTE[m1], _r_subset(subgroup, m1)
+    m2 = ~(np.isnan(TE) | np.isnan(seTE))
+    TE, seTE, subgroup = TE[m2], seTE[m2], _r_subset(subgroup, m2)
+    n, m = TE.size, len(subgroup)
+    if len(set(subgroup)) == 1:
+        return TE, seTE, subgroup[:n]
+    if n != m:
+        if n == 0 or m % n != 0:
+            raise ValueError("Error in data.frame(TE, seTE, subgroup) : arguments imply "
+                             f"differing number of rows: {n}, {m}")
+        raise ValueError(f"Number of rows in the model matrix ({m}) does not match length "
+                         f"of the outcome vector ({n}).")
+    return TE, seTE, subgroup
 
 
 def _method_tau_ci(res) -> str:

@@ -537,19 +537,7 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
                                  ("weights", "weights_common", "weights_random")) else c)
     if with_subgroups and fun in _SUBGROUP_FUNS:
         out = out.flatmap(_with_subgroups)
-        if fun == "metagen":   # a common tau2 with excluded studies: refused (R's hcc)
-            out = out.map(_no_tau_common_exclusion)
     return out
-
-
-def _no_tau_common_exclusion(case):
-    """metagen with subgroups and a common tau2 (``tau_common`` or ``tau_preset``): drop
-    ``exclude`` (pymeta refuses that combination, see :mod:`pymeta.api.subgroup_tau`)."""
-    data, opts = case
-    if "subgroup" in data and "exclude" in data and any(data["exclude"]) and (
-            opts.get("tau_common") or opts.get("tau_preset") is not None):
-        return {k: v for k, v in data.items() if k != "exclude"}, opts
-    return case
 
 
 def _selectable(data: dict, sel: dict) -> dict:
