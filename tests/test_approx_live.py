@@ -163,6 +163,13 @@ CONT_CASES = [
     dict(sm="ROM", method_mean="Wan"),
     # means left missing (R's "negative or zero means" note) after R's method.predict one
     dict(sm="ROM", approx_mean_e=["iqr", "", "", ""], method_tau="DL", method_predict="KR"),
+    # a single label with subset: R's approx.mean.e[subset] of a length-one vector, NA
+    # past study 1, so R stops at the first NA unless the subset is study 1 alone (or a
+    # logical subset shorter than the studies, not recycled over the label)
+    dict(approx_mean_e="iqr", subset=[True, False, True, False]),
+    dict(approx_sd_c="range", subset=[False, True, True, True]),
+    dict(approx_mean_e="iqr", subset=[True, False, False, False]),
+    dict(approx_mean_e="iqr", subset=[True, False]),
 ]
 
 
@@ -185,6 +192,10 @@ MEAN_CASES = [
     dict(mean=None, sd=None, median=[3.0, 4.0, 5.0, 4.2, 5.5], method_ci="t"),
     dict(q1=None, q3=None, approx_sd="iqr"),                     # R: NULL[j], it stops
     dict(median=[3.0, 4.0, 5.0, nan, 3.9]),                      # median below q1: R stops
+    dict(approx_mean="range", subset=[True, False, True, True, False]),   # NA label: stops
+    dict(approx_sd="iqr", subset=[True, False, False, False, False]),
+    dict(approx_sd="iqr", subset=[True, True]),                  # (iqr, NA): stops
+    dict(approx_sd="iqr", subset=[True, False]),                 # studies 1, 3, 5; 1 label
 ]
 
 

@@ -14,6 +14,7 @@ campaign, the worst field, its difference and R's own variation beside it.
 """
 import math
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -353,6 +354,55 @@ _USW_SKIPS = [
                                                     enumerate(_USW_SKIPS)])
 def test_live_user_weights_skip_classic(r_meta, fun, args):
     check_case(r_meta, fun, args, f"{fun} user weights, classic block skipped", strict=True)
+
+
+_T, _F = True, False
+_NA = float("nan")
+_TE6 = [.1, .5, -.2, .3, .05, .4]
+_SE6 = [.2, .3, .25, .15, .22, .3]
+_W6 = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+#: metagen with user weights and subset: R leaves the weights at all k_all studies and
+#: indexes them with the subset's usable studies, a shorter logical index R recycles
+#: (pymeta.model.usw.fit_weights). Equal lengths fit with other studies' weights; unequal
+#: ones stop in rma.uni. (Logical masks: the bridge passes positions unchanged, and R
+#: counts from 1.)
+_USW_SUBSET = [
+    ("shifted weights", dict(subset=[_T, _T, _T, _F, _T, _F], exclude=[_T, _T, _F, _F, _F, _F],
+                             weights=_W6)),
+    ("shifted, NA estimate", dict(TE=[_NA, .5, -.2, .3, .05, .4], subset=[_T, _T, _T, _F, _T, _F],
+                                  exclude=[_F, _T, _F, _F, _F, _F], weights=_W6,
+                                  method_random_ci="HK")),
+    ("shifted, random only", dict(subset=[_T, _T, _F, _T, _T, _F],
+                                  exclude=[_T, _T, _F, _F, _F, _F], weights_random=_W6,
+                                  method_tau="PM", method_predict="HTS")),
+    ("shifted, common only", dict(subset=[_T, _T, _T, _F, _T, _F],
+                                  exclude=[_T, _T, _F, _F, _F, _F], weights_common=_W6)),
+    ("one study left", dict(TE=_TE6[:3], seTE=_SE6[:3], subset=[_T, _T, _F],
+                            exclude=[_T, _F, _F], weights=[1.0, 2.0, 3.0])),
+    ("single weight, all studies", dict(subset=[_T, _T, _T, _F, _F, _F], weights=2.0)),
+    ("lengths differ", dict(subset=[_T, _F, _T, _F, _T, _F], weights=_W6)),
+    ("lengths differ, only one excluded", dict(subset=[_T, _T, _F, _T, _T, _F],
+                                               exclude=[_T, _F, _F, _F, _F, _F],
+                                               weights_random=_W6)),
+    ("lengths differ, random only", dict(subset=[_T, _T, _T, _T, _T, _F],
+                                         exclude=[_F, _F, _F, _F, _T, _F],
+                                         weights_random=_W6)),
+]
+
+
+@pytest.mark.parametrize("label,args", _USW_SUBSET, ids=[c[0] for c in _USW_SUBSET])
+def test_live_metagen_user_weights_subset(r_meta, label, args):
+    """R meta 8.5's metagen does not subset the user weights: equal to R field for field
+    (shifted weights included), and R's stop, with R's message, where the lengths differ."""
+    args = {"TE": _TE6, "seTE": _SE6, **args}
+    check_case(r_meta, "metagen", args, "metagen user weights with subset", strict=True)
+    out = r_meta.run("metagen", args, ["TE.common"])
+    if not out["ok"]:
+        with pytest.raises(ValueError) as exc:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pymeta.metagen(**args)
+        assert str(exc.value) in out["error"], (str(exc.value), out["error"])
 
 
 @pytest.mark.parametrize("fun,fixed", _USW_CASES,

@@ -133,9 +133,14 @@ def test_metacont_subset_selects_medians_and_approximation_labels():
     assert m.TE_common == ref.TE_common
 
 
-def test_single_approximation_label_with_subset_is_refused():
-    with pytest.raises(NotImplementedError, match="approx.mean.e"):
+def test_single_approximation_label_with_subset():
+    """R indexes a single approx.* label with subset: NA past study 1, where its loop over
+    the labels stops; a subset of study 1 alone keeps the label."""
+    with pytest.raises(ValueError, match="missing value where TRUE/FALSE needed"):
         pymeta.metacont(**CONT, approx_mean_e="iqr", subset=list(KEEP))
+    m = pymeta.metacont(**CONT, approx_mean_e="iqr", subset=[0])
+    assert list(m.approx_mean_e) == ["iqr"]
+    assert m.TE[0] == pymeta.metacont(**CONT, approx_mean_e="iqr").TE[0]
 
 
 def test_metainc_subset_selects_user_increments_and_subgroups():
@@ -174,9 +179,20 @@ def test_user_weights_follow_subset_and_exclude():
     assert m.TE_random == pytest.approx(ref.TE_random, rel=1e-14)
     with pytest.raises(ValueError, match="same length"):   # checked before the subset
         pymeta.metacont(**gen, weights=[1.0, 2.0, 3.0], subset=list(KEEP))
-    # R's metagen leaves the weights unsubset: refused
-    with pytest.raises(NotImplementedError, match="subset"):
-        pymeta.metagen(TE, SE, LAB, weights=wts, subset=list(KEEP))
+
+
+def test_metagen_user_weights_stay_unsubset():
+    """R's metagen leaves the user weights at all studies given and picks them with the
+    subset's usable studies, an index R recycles: with KEEP (b, c, d) and b excluded the
+    index (F, T, T) becomes (F, T, T, F), so c and d are pooled with b's and c's weights."""
+    wts = [1.0, 2.0, 3.0, 4.0]
+    m = pymeta.metagen(TE, SE, LAB, weights=wts, subset=list(KEEP), exclude=[1])
+    ref = pymeta.metagen(TE[2:], SE[2:], LAB[2:], weights=[2.0, 3.0])
+    assert list(m.weights_common) == wts            # R keeps them at k_all
+    assert m.TE_common == ref.TE_common and m.TE_random == ref.TE_random
+    assert m.TE_common != pymeta.metagen(TE[2:], SE[2:], LAB[2:], weights=[3.0, 4.0]).TE_common
+    with pytest.raises(ValueError, match="Length of 'yi' and 'weights' is not the same."):
+        pymeta.metagen(TE, SE, LAB, weights=wts, subset=list(KEEP))   # (T, T, T, T): 4 != 3
 
 
 def test_metagen_common_tau_with_excluded_studies():

@@ -119,7 +119,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     idx, excl = select_studies(subset, exclude, k_all, data)
     uargs = subset_user_args(uargs, idx, k_all, "metacont")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
-    s_x, approx = subset_approx(idx, k_all, s_x, approx, "metacont")
+    s_x, approx = subset_approx(idx, k_all, s_x, approx, column(subset, data, "subset"))
     k_all = len(labels)
     stream = make_stream(seed_estmeansd)
     # R's sections (7) and (8): both arms' means, then both arms' SDs

@@ -23,7 +23,7 @@ from ..effects.correlation import cor2z
 from ..effects.proportion import p2asin, p2logit
 from ._args import (MetaWarning, Warn, check_length, check_level, check_logical, column,
                     column_or_value, numeric, reject_unsupported, select_studies, setchar,
-                    setchar_vec, studlabs, subset_studies, take)
+                    setchar_vec, studlabs, subset_studies)
 from .subgroup import meta_function
 from ..effects import approx as _approx
 from ..effects.estmeansd import make_stream, report as report_estmeansd
@@ -473,19 +473,10 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     uargs = user_args(extra, data, "metagen")
     idx, excl = select_studies(subset, exclude, k_all, data,
                                subset_msg="argument 'subset'")
-    if idx is not None and (uargs["weights_common"] is not None
-                            or uargs["weights_random"] is not None):
-        # R's metagen (section 6) does not subset the user weights (the other functions
-        # do), so its fits index k_all weights with the subset's studies
-        raise NotImplementedError("metagen(): user-specified weights together with 'subset' "
-                                  "(R meta 8.5 leaves the weights unsubset) are not "
-                                  "implemented in pymeta.")
     x, labels, excl, (lci,) = subset_studies(idx, x, labels, excl, lci)
-    if idx is not None:   # R's section (6): summaries and approx.* labels too
-        summ = {name: take(v, idx) for name, v in summ.items()}
-        labs = {name: None if v is None else
-                tuple(v[i] if i < len(v) else None for i in np.asarray(idx))
-                for name, v in labs.items()}   # R: a single label indexed past 1 gives NA
+    # R's section (6): summaries and approx.* labels too (a single label indexed past 1
+    # gives NA)
+    summ, labs = _approx.subset_approx(idx, k_all, summ, labs, column(subset, data, "subset"))
     TE_v, seTE_v = x["TE"], x["seTE"]
     if TE_v.size == 0:
         raise ValueError("No studies to combine in meta-analysis.")
@@ -508,7 +499,9 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     w.warnings[:] = (w.warnings[n_before:] + w_args.warnings + w.warnings[:n_before])
     for msg in w_args.warnings:
         warnings.warn(msg, MetaWarning, stacklevel=3)
-    model, user_fields = with_user_args(model, uargs, TE_v.size, "metagen", stream)
+    # R's metagen (section 6) leaves the user weights unsubset: the fits index all k_all
+    # weights with the subset's usable studies (pymeta.model.usw.fit_weights)
+    model, user_fields = with_user_args(model, uargs, k_all, "metagen", stream)
     report_estmeansd(stream, w, "metagen")
     study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
     fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,

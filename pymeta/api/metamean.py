@@ -109,7 +109,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     idx, excl = select_studies(subset, exclude, k_all, data)
     uargs = subset_user_args(uargs, idx, k_all, "metamean")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
-    s_x, approx = subset_approx(idx, k_all, s_x, approx, "metamean")
+    s_x, approx = subset_approx(idx, k_all, s_x, approx, column(subset, data, "subset"))
     k_all = len(labels)
     stream = make_stream(seed_estmeansd)
     x["mean"], x["sd"], am, asd = approximate(

@@ -353,6 +353,8 @@ def _fill(x, n, want, summaries, have_iqr, have_range, labels, method_mean, meth
                                method_sd=method_sd, want=want, stream=stream)
         return x, tuple(out)
     for j, label in enumerate(labels):
+        if label is None:   # a single label indexed by subset (see subset_approx)
+            raise ValueError("missing value where TRUE/FALSE needed")
         if label:
             med = raw_median[0] if (label == "iqr.range" and raw_median is not None) else median
             xs = _args_for(label, med, q1, q3, mn, mx, j)
@@ -432,23 +434,36 @@ def r_labels(labels):
     return np.array(labels, dtype=object)
 
 
-def subset_approx(idx, k_all: int, summaries: dict, labels: dict, fun: str):
+def subset_approx(idx, k_all: int, summaries: dict, labels: dict, subset=None):
     """R's section (6) "Use subset for analysis" (metacont.R, metamean.R) for the
     medians / quartiles / ranges (``summaries``, name -> vector or None) and the
     ``approx.*`` labels (name -> tuple or None): both restricted to the positions ``idx``
-    (None: all studies), before R approximates means and SDs.
+    (None: all studies), before R approximates means and SDs. ``subset`` is the argument
+    as given (a column already looked up).
 
     A single ``approx.*`` value given for several studies is not recycled by R
-    (``rep_len`` without assignment), so R's ``approx.mean[subset]`` yields NAs; what R
-    then does is left open: NotImplementedError.
+    (``rep_len`` without assignment), so R's ``approx.mean[subset]`` indexes a vector of
+    length one: the first study keeps the label, every other selected study gets NA, and
+    a logical ``subset`` shorter than the studies is not recycled over the label (it is
+    longer than it). R's loop over the labels then stops at the first NA (``if (NA ==
+    "iqr.range")``): :func:`_fill` raises R's message.
     """
-    from ..api._args import r_name, take
+    from ..api._args import take
     if idx is None:
         return summaries, labels
+    out = {}
     for name, v in labels.items():
         if v is not None and len(v) == 1 and k_all > 1:
-            raise NotImplementedError(
-                f"{fun}(): a single value of argument '{r_name(name)}' for several studies "
-                "together with 'subset' is not implemented in pymeta.")
-    return ({n: take(v, idx) for n, v in summaries.items()},
-            {n: take(v, idx) for n, v in labels.items()})
+            out[name] = tuple(v[0] if i == 0 else None for i in _r_positions(subset, idx))
+        else:
+            out[name] = take(v, idx)
+    return {n: take(v, idx) for n, v in summaries.items()}, out
+
+
+def _r_positions(subset, idx) -> np.ndarray:
+    """The positions R's ``x[subset]`` reads for a vector ``x`` of length one: those of a
+    logical ``subset`` as given (a vector longer than ``x`` is not recycled), else ``idx``."""
+    v = np.asarray(subset, dtype=object).ravel() if subset is not None else np.array([])
+    if v.size and all(isinstance(e, (bool, np.bool_)) for e in v):
+        return np.flatnonzero(v.astype(bool))
+    return np.asarray(idx)

@@ -431,15 +431,17 @@ def _user_weights(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_
     (meta ``metagen`` (12), ``usw.common`` / ``usw.random``; see :mod:`pymeta.model.usw`)."""
     vi = seTE[usable] ** 2
     if opts.weights_common is not None:   # rma.uni(method = "FE"): only its variance check
+        w_c = usw.fit_weights(opts.weights_common, usable)   # (after its length check)
         usw.variance_ratio_warning(vi)
         usw.check_all_infinite(vi)         # (and, with k > 1, its heterogeneity block)
-        res.update(usw.common_usw(TE, seTE, usable, opts.weights_common, opts))
+        res.update(usw.common_usw(TE, seTE, usable, w_c, opts))
     if opts.weights_random is not None:
         if opts.usw_adhoc_dropped:
             warnings.warn("Ad hoc variance correction not implemented for user-specified "
                           "weights.", tau2_mod.MetaforWarning, stacklevel=2)
         # one rma.uni fit per CI method, each estimating tau2 (and warning) anew; hetcalc's
         # TE.tau and tau.preset do not reach them
+        w_r = usw.fit_weights(opts.weights_random, usable)   # rma.uni's first check
         infinite = vi.size > 1 and bool(np.isinf(vi).any())
         for _ in given[0]:
             if infinite:
@@ -449,7 +451,7 @@ def _user_weights(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_
                 tau2_fit = _estimate_tau2(TE[usable], vi, opts.method_tau, opts.control).tau2
         # R keeps the unrecycled CI / PI methods and ad hoc settings (no KR fallback)
         mr, mp, adhoc_ci, adhoc_pi = (tuple(g) for g in given)
-        res.update(usw.random_usw(TE, seTE, usable, opts.weights_random, tau2_fit, k, opts,
+        res.update(usw.random_usw(TE, seTE, usable, w_r, tau2_fit, k, opts,
                                   mr, mp, res["Q"], res["df_Q"]))
         res.update(adhoc_hakn_ci=adhoc_ci, adhoc_hakn_pi=adhoc_pi)
 

@@ -35,7 +35,7 @@ from .intervals import ci
 from .rmath import rsum
 from .tau2 import MetaforWarning, _dnrm2
 
-__all__ = ["common_usw", "random_usw", "predict_df", "variance_ratio_warning",
+__all__ = ["fit_weights", "common_usw", "random_usw", "predict_df", "variance_ratio_warning",
            "check_all_infinite", "tau2_infinite_vi"]
 
 NA = math.nan
@@ -74,9 +74,32 @@ def _fe_qr_singular(v) -> bool:
     return not nrm >= (nrm if nrm != 0.0 else 1.0) * 1e-7
 
 
-def common_usw(TE, seTE, sel, weights, opts) -> dict:
-    """Common effect fields from ``rma.uni(..., weights, method = "FE")`` (meta ``extrUSW``)."""
-    y, v, w = TE[sel], seTE[sel] ** 2, np.asarray(weights, dtype=float)[sel]
+def fit_weights(weights, sel) -> np.ndarray:
+    """The weights ``rma.uni`` receives: meta's ``weights.common[sel.4]`` (metagen (12)),
+    then metafor's own length rules.
+
+    ``weights`` are the user weights as meta keeps them, ``sel`` the usable studies
+    (``!is.na(TE) & !is.na(seTE) & !exclude``). metagen does not subset the user weights
+    with ``subset`` (meta 8.5, section (6)), so with ``subset`` they have the length of all
+    studies given while ``sel`` covers only the subset: R recycles the shorter logical index
+    over the weights. metafor's ``rma.uni`` then repeats a single weight for every study and
+    stops when the lengths differ. Without ``subset`` this is ``weights[sel]``.
+    """
+    w = np.asarray(weights, dtype=float)
+    sel = np.asarray(sel, dtype=bool)
+    out = w[np.resize(sel, w.size) if sel.size < w.size else sel]
+    k = int(sel.sum())
+    if out.size == 1:
+        out = np.full(k, out[0])
+    if out.size != k:
+        raise ValueError("Length of 'yi' and 'weights' is not the same.")
+    return out
+
+
+def common_usw(TE, seTE, sel, w, opts) -> dict:
+    """Common effect fields from ``rma.uni(..., weights, method = "FE")`` (meta ``extrUSW``);
+    ``w`` from :func:`fit_weights`."""
+    y, v, w = TE[sel], seTE[sel] ** 2, np.asarray(w, dtype=float)
     if _fe_qr_singular(v):
         raise ValueError("singular matrix 'a' in solve")
     b, se = _wls(y, v, w, 0.0)
@@ -102,13 +125,14 @@ def predict_df(method_predict: tuple, k: int) -> np.ndarray:
     return np.array(out)
 
 
-def random_usw(TE, seTE, sel, weights, tau2_fit: float, k: int, opts, method_random_ci: tuple,
+def random_usw(TE, seTE, sel, w, tau2_fit: float, k: int, opts, method_random_ci: tuple,
                method_predict: tuple, Q: float, df_Q: float) -> dict:
     """Random effects and prediction fields from ``rma.uni(..., weights, method.tau)``
-    (meta ``runUSW`` / ``extrUSW`` / ``calcPI``; ``tau2_fit`` is metafor's estimate)."""
+    (meta ``runUSW`` / ``extrUSW`` / ``calcPI``; ``tau2_fit`` is metafor's estimate, ``w``
+    from :func:`fit_weights`)."""
     tau2 = tau2_fit if k > 1 else NA
     tau2_calc = 0.0 if math.isnan(tau2) else tau2
-    y, v, w = TE[sel], seTE[sel] ** 2, np.asarray(weights, dtype=float)[sel]
+    y, v, w = TE[sel], seTE[sel] ** 2, np.asarray(w, dtype=float)
     b, se = _wls(y, v, w, tau2_calc)
     n = len(method_random_ci)
     hk = [m == "HK" for m in method_random_ci]

@@ -526,27 +526,14 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
         if fun == "metagen":
             out = out.flatmap(lambda c: gen_inputs(c[0]).map(lambda d: (d[0], {**c[1], **d[1]})))
         out = out.flatmap(lambda c: selection(len(c[0]["studlab"])).map(
-            lambda sel: ({**c[0], **_selectable(c[0], sel)}, c[1])))
+            lambda sel: ({**c[0], **sel}, c[1])))
     if user_args or user_weights:
         out = out.flatmap(lambda c: _with_user_args(c, user_weights))
     if user_args:
         out = out.flatmap(lambda c: _with_presentation(fun, c))
-        if fun == "metagen":   # subset with user weights: refused (R leaves them unsubset)
-            out = out.map(lambda c: ({k: v for k, v in c[0].items() if k != "subset"}, c[1])
-                          if any(c[1].get(n) is not None for n in
-                                 ("weights", "weights_common", "weights_random")) else c)
     if with_subgroups and fun in _SUBGROUP_FUNS:
         out = out.flatmap(_with_subgroups)
     return out
-
-
-def _selectable(data: dict, sel: dict) -> dict:
-    """``sel`` without ``subset`` where pymeta refuses it: a single ``approx.*`` label for
-    several studies (R subsets it to NAs; :func:`pymeta.effects.approx.subset_approx`)."""
-    single = any(isinstance(v, str) for a, v in data.items() if a.startswith("approx_"))
-    if single and len(data["studlab"]) > 1:
-        return {a: v for a, v in sel.items() if a != "subset"}
-    return sel
 
 
 #: Per arm: (n, mean, sd, median, q1, q3, min, max, approx.mean, approx.sd) argument names.
