@@ -35,6 +35,14 @@ CYCLE_CASES = [
     dict(cycles=[3.0, 2.0, 4.0]),                           # R stops: lengths differ
     dict(seTE=[1.1, 0.8, 0.7, 0.6, 0.5], warn=False, prediction=True),
     dict(lower=[-1.0, -2.0, -1.5, -0.5, 0.1], upper=[1.5, 1.6, 2.0, 0.8, 2.0]),
+    # approx.* with cycles: R skips the approximations and keeps the labels (NULL when
+    # all are ""; a single label indexed by subset has NAs, which stop R's all() there)
+    dict(approx_seTE=["", "ci", "", "pval", ""], lower=[-1.0, -2.0, -1.5, -0.5, 0.1],
+         upper=[1.5, 1.6, 2.0, 0.8, 2.0]),
+    dict(approx_TE="ci", approx_seTE=["", "", "", "", ""]),
+    dict(approx_TE="ci", subset=[True, True, False, True, True]),
+    dict(approx_TE="ci", subset=[False, True, False, True, True]),
+    dict(approx_TE=["", "", "", "", ""], approx_seTE="", subset=[False, True, False, True, True]),
 ]
 
 

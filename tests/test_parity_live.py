@@ -405,6 +405,34 @@ def test_live_metagen_user_weights_subset(r_meta, label, args):
         assert str(exc.value) in out["error"], (str(exc.value), out["error"])
 
 
+#: Missing user weights: R's checks let them through and rma.uni omits those studies from
+#: its fits (with its warning) while meta's k still counts them (t limits from metafor's
+#: k, t tests and prediction intervals from meta's).
+_USW_NA = [
+    ("metagen", "one NA", dict(TE=_TE6, seTE=_SE6, weights=[1.0, _NA, 3.0, 4.0, 5.0, 6.0],
+                               prediction=True)),
+    ("metagen", "NA, HK, PM", dict(TE=_TE6, seTE=_SE6, weights_random=[_NA, 2.0, 3.0, 4.0,
+                                                                        _NA, 6.0],
+                                   method_random_ci=("HK", "classic"), method_tau="PM",
+                                   method_predict=("V", "HTS"))),
+    ("metagen", "one fitted, HK", dict(TE=_TE6[:2], seTE=_SE6[:2], weights=[_NA, 2.0],
+                                       method_random_ci="HK")),
+    ("metagen", "all NA", dict(TE=_TE6, seTE=_SE6, weights_common=_NA)),
+    ("metagen", "NA, subgroups", dict(TE=_TE6, seTE=_SE6, weights=[1.0, _NA, 3.0, 4.0, 5.0,
+                                                                     6.0],
+                                      subgroup=["a", "a", "b", "b", "a", "b"])),
+    ("metacont", "NA, DL", dict(n_e=[20.0, 30.0, 25.0, 40.0], mean_e=[1.2, 0.8, 1.0, 2.0],
+                                sd_e=[1.0, 1.1, 0.9, 1.3], n_c=[22.0, 28.0, 24.0, 41.0],
+                                mean_c=[0.9, 0.7, 0.6, 1.1], sd_c=[1.0, 1.2, 1.0, 1.1],
+                                weights=[1.0, 2.0, _NA, 4.0], method_tau="DL", sm="SMD")),
+]
+
+
+@pytest.mark.parametrize("fun,label,args", _USW_NA, ids=[f"{f}-{c}" for f, c, _ in _USW_NA])
+def test_live_missing_user_weights(r_meta, fun, label, args):
+    check_case(r_meta, fun, args, "missing user weights", strict=True)
+
+
 @pytest.mark.parametrize("fun,fixed", _USW_CASES,
                          ids=[f + "".join(f"-{v}" for v in x.values()) for f, x in _USW_CASES])
 @_SETTINGS

@@ -475,3 +475,54 @@ def test_live_metagen_tau_common_exclude(r_meta, label, TE, sg, excl, extra):
     args = dict(TE=TE, seTE=se, subgroup=sg, exclude=[bool(e) for e in excl],
                 tau_common=True, **extra)
     check(r_meta, "metagen", args, label=label)
+
+
+_T, _F = True, False
+_GEN6 = dict(TE=[.1, .5, -.2, .3, .05, .4], seTE=[.2, .3, .25, .15, .22, .3])
+_W6 = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+_SG6 = list("aabbab")
+_CONT5 = dict(n_e=[20.0, 30.0, 25.0, 40.0, 18.0], mean_e=[1.2, 0.8, 1.0, 2.0, 1.4],
+              sd_e=[1.0, 1.1, 0.9, 1.3, 1.0], n_c=[22.0, 28.0, 24.0, 41.0, 20.0],
+              mean_c=[0.9, 0.7, 0.6, 1.1, 1.5], sd_c=[1.0, 1.2, 1.0, 1.1, 0.8],
+              subgroup=list("xyxyx"))
+_BIN5 = dict(event_e=[5.0, 8.0, 3.0, 12.0, 7.0], n_e=[20.0, 30.0, 25.0, 40.0, 33.0],
+             event_c=[7.0, 10.0, 6.0, 15.0, 6.0], n_c=[22.0, 28.0, 24.0, 41.0, 30.0],
+             subgroup=list("xyxyx"))
+#: User weights and TE.tau with subgroups: R's subgroup() passes TE.tau = x$TE.tau to
+#: every function and the weights (x$weights.*[sel]) to metagen alone; its w.*.w are
+#: sum(x$w.*[sel]) over metafor's weights (NA when some study was not fitted).
+_USW_SG = [
+    ("metagen", "weights", dict(_GEN6, subgroup=_SG6, weights=_W6)),
+    ("metagen", "weights.random, PM, HK", dict(_GEN6, subgroup=_SG6, weights_random=_W6,
+                                               method_tau="PM", method_random_ci="HK")),
+    ("metagen", "weights.common, excluded", dict(_GEN6, subgroup=_SG6, weights_common=_W6,
+                                                 exclude=[_F, _T, _F, _F, _F, _F])),
+    ("metagen", "weights, tau.common", dict(_GEN6, subgroup=_SG6, weights=_W6,
+                                            tau_common=True)),
+    ("metagen", "weights, subset, lengths differ", dict(
+        _GEN6, subgroup=_SG6, weights=_W6, subset=[_T, _T, _T, _T, _T, _F],
+        exclude=[_T, _F, _F, _F, _F, _F])),
+    ("metagen", "weights, subset", dict(
+        _GEN6, subgroup=list("abbaba"), weights=_W6, subset=[_T, _T, _T, _F, _T, _F],
+        exclude=[_T, _T, _F, _F, _F, _F])),
+    ("metagen", "TE.tau, DL", dict(_GEN6, subgroup=_SG6, TE_tau=0.2, method_tau="DL")),
+    ("metagen", "TE.tau, REML", dict(_GEN6, subgroup=_SG6, TE_tau=0.2)),
+    ("metagen", "TE.tau, DL, tau.common", dict(_GEN6, subgroup=_SG6, TE_tau=0.2,
+                                               method_tau="DL", tau_common=True)),
+    ("metacont", "weights", dict(_CONT5, weights=[1.0, 2.0, 3.0, 4.0, 5.0])),
+    ("metacont", "TE.tau, DL", dict(_CONT5, TE_tau=0.1, method_tau="DL")),
+    ("metacont", "TE.tau, DL, tau.common", dict(_CONT5, TE_tau=0.1, method_tau="DL",
+                                                tau_common=True)),
+    ("metabin", "TE.tau, Inverse, DL", dict(_BIN5, TE_tau=0.1, method="Inverse",
+                                            method_tau="DL", tau_common=True)),
+    ("metabin", "weights.random, MH", dict(_BIN5, weights_random=[1.0, 2.0, 3.0, 4.0, 5.0])),
+    ("metamean", "weights, TE.tau", dict(n=[20.0, 30.0, 25.0, 40.0], mean=[1.2, 0.8, 1.0, 2.0],
+                                         sd=[1.0, 1.1, 0.9, 1.3], subgroup=list("abab"),
+                                         weights=[2.0, 1.0, 1.0, 3.0], TE_tau=1.0,
+                                         method_tau="DL")),
+]
+
+
+@pytest.mark.parametrize("fun,label,args", _USW_SG, ids=[f"{f}-{c}" for f, c, _ in _USW_SG])
+def test_live_user_args_with_subgroups(r_meta, fun, label, args):
+    check(r_meta, fun, args, label=f"{fun} {label}")

@@ -251,6 +251,20 @@ def select_studies(subset, exclude, k_all: int, data=None, *, subset_msg: str = 
     return idx, excl
 
 
+def r_take(x, mask) -> np.ndarray:
+    """R's ``x[mask]`` for a logical ``mask``: a mask shorter than ``x`` is recycled over
+    it, a longer one reads NA (NaN, or None for other values) past the end of ``x``."""
+    x, mask = np.asarray(x), np.asarray(mask, dtype=bool)
+    if mask.size <= x.size:
+        return x[np.resize(mask, x.size)] if x.size else x
+    if x.dtype.kind == "f":
+        ext = np.full(mask.size, np.nan)
+    else:
+        ext = np.full(mask.size, None, dtype=object)
+    ext[:x.size] = x
+    return ext[mask]
+
+
 def take(v, idx):
     """``v[idx]`` for a per-study vector (numpy array, tuple of labels) or None."""
     if v is None or idx is None:

@@ -190,11 +190,6 @@ def user_args(extra: dict, data, fun: str, method: str = "Inverse") -> dict:
             raise ValueError("User-specified weights for the random effects model not "
                              "implemented for generalized linear mixed models "
                              "(method = \"GLMM\").")
-    for w in (wc, wr):
-        if w is not None and np.isnan(w).any():
-            raise NotImplementedError(f"{fun}(): missing values in user-specified weights "
-                                      "(R then drops those studies in metafor) are not "
-                                      "implemented in pymeta yet.")
     seed = e["seed_predict"]
     if seed is not None:
         sv = np.asarray(seed, dtype=object).ravel()
@@ -488,11 +483,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
         approx_fields = _approximate(TE_v, seTE_v, x, lci, summ, labs["approx_TE"],
                                      labs["approx_seTE"], method_mean, method_sd, stream)
     else:
-        if labs["approx_TE"] is not None or labs["approx_seTE"] is not None:
-            raise NotImplementedError("metagen(): 'approx.TE' / 'approx.seTE' together with "
-                                      "'cycles' (R skips the approximations and keeps the "
-                                      "labels) are not implemented in pymeta.")
-        approx_fields = dict(approx_TE=None, approx_seTE=None)
+        approx_fields = None   # R skips sections (7) and (8) and keeps the labels given
         seTE_v, sd_n_of_1 = _n_of_1(seTE_v, x["cycles"])
     n_before = len(w.warnings)
     model = resolve_model(locals(), null_effect=float(null_effect), warn=w)
@@ -516,6 +507,9 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
         fields.update(df=np.array(study_df, dtype=float))
     fields.update(user_fields)
     avail_ci = x["lower"] is not None or x["upper"] is not None
+    if approx_fields is None:   # (R's list(), after everything else)
+        approx_fields = {name: _stored_labels(labs[name]) for name in ("approx_TE",
+                                                                       "approx_seTE")}
     return MetaGen(**fields, n_e=x["n_e"], n_c=x["n_c"], method_ci=method_ci,
                    method_mean=method_mean, **approx_fields,
                    level_ci=lci if avail_ci else None, cycles=x.get("cycles"),
@@ -871,6 +865,18 @@ def _approximate(TE, seTE, x: dict, level_ci, summ: dict, approx_TE, approx_seTE
         lab_te = list(approx_TE)
         listed(TE, lab_te, "mean", "approx.TE")
 
-    def r_out(labels):   # R: if (all(approx.* == "")) NULL else approx.*
-        return None if all(v == "" for v in labels) else np.array(labels, dtype=object)
-    return dict(approx_TE=r_out(lab_te), approx_seTE=r_out(lab_se))
+    return dict(approx_TE=_stored_labels(lab_te), approx_seTE=_stored_labels(lab_se))
+
+
+def _stored_labels(labels):
+    """The result's ``approx.TE`` / ``approx.seTE``: R's ``if (all(approx.* == "")) NULL
+    else approx.*``, where an NA label (a single label indexed by ``subset``) makes
+    ``all()`` NA unless another label is not "", and ``if (NA)`` stops. None stays None."""
+    if labels is None:
+        return None
+    empty = [None if v is None else v == "" for v in labels]
+    if False in empty:
+        return np.array(labels, dtype=object)
+    if None in empty:
+        raise ValueError("missing value where TRUE/FALSE needed")
+    return None

@@ -22,9 +22,9 @@ import numpy as np
 
 from ..effects.estmeansd import make_stream
 from ..model.heterogeneity import pval_Q
-from ..model.rmath import rsum, weighted_mean
+from ..model.rmath import r_sum, rsum, weighted_mean
 from . import subgroup_multi, subgroup_tau
-from ._args import column
+from ._args import column, r_take
 
 __all__ = ["meta_function", "DATA_ARGS", "sub_call", "subgroup_fields"]
 
@@ -98,6 +98,21 @@ def study_options(fun: str, res, sel) -> dict:
     if fun in ("metaprop", "metarate"):
         return dict(incr=_slice(res.incr, sel))
     return {}
+
+
+def _user_options(fun: str, res, sel) -> dict:
+    """What R's ``subgroup()`` passes on of the user arguments: ``TE.tau = x$TE.tau`` to
+    every function, and to metagen alone ``weights.common = x$weights.common[sel]`` and
+    ``weights.random = x$weights.random[sel]`` (the other functions' subgroups are pooled
+    without user weights). metagen keeps the weights of all studies given (not subset),
+    so with ``subset`` R's ``[sel]`` recycles the shorter mask (:func:`._args.r_take`)."""
+    out = {} if res.TE_tau is None else {"TE_tau": res.TE_tau}
+    if fun == "metagen":
+        for name in ("weights_common", "weights_random"):
+            w = getattr(res, name)
+            if w is not None:
+                out[name] = r_take(np.asarray(w, dtype=float), sel)
+    return out
 
 
 def _warn_arg(res):
@@ -299,6 +314,7 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
         if not sel.any():
             raise ValueError(f"No data available for subgroup = {lev}")
         extra = {} if seed_i is None else {"seed_predict": seed_i}
+        extra.update(_user_options(fun, res, sel))
         m = sub_call(fun, res, sel, {**opts, **study_options(fun, res, sel), **extra},
                      approx=True)
         warns.extend(m.warnings)
@@ -308,11 +324,11 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
             TE_common_w=m.TE_common, seTE_common_w=m.seTE_common,
             statistic_common_w=m.statistic_common, pval_common_w=m.pval_common,
             lower_common_w=m.lower_common, upper_common_w=m.upper_common,
-            w_common_w=rsum(w_common[sel]),
+            w_common_w=r_sum(r_take(w_common, sel)),
             TE_random_w=_first(m.TE_random), seTE_random_w=_first(m.seTE_random),
             statistic_random_w=_first(m.statistic_random), pval_random_w=_first(m.pval_random),
             df_random_w=_first(m.df_random), lower_random_w=_first(m.lower_random),
-            upper_random_w=_first(m.upper_random), w_random_w=rsum(w_random[sel]),
+            upper_random_w=_first(m.upper_random), w_random_w=r_sum(r_take(w_random, sel)),
             seTE_classic_w=m.seTE_classic, df_hakn_ci_w=_first(m.df_hakn_ci),
             seTE_hakn_ci_w=m.seTE_hakn_ci, seTE_hakn_adhoc_ci_w=_first(m.seTE_hakn_adhoc_ci),
             df_kero_w=m.df_kero, seTE_kero_w=m.seTE_kero,
@@ -445,10 +461,6 @@ def meta_function(fun):
                     res = res.replace(warnings=(w,) + tuple(res.warnings))
             return finish(res, False)
         sg_raw = column(subgroup, call.get("data"), "subgroup")
-        if any(kwargs.get(n) is not None for n in
-               ("weights", "weights_common", "weights_random", "TE_tau")):
-            raise NotImplementedError(f"{name}(): user-specified weights or 'TE.tau' with "
-                                      "'subgroup' are not implemented in pymeta yet.")
         tau_common_v, pre_warns = subgroup_tau.resolve(name, kwargs, tau_common_v)
         levels = levels_of(sg_raw)
         values = _values(sg_raw)

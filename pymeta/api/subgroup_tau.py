@@ -25,7 +25,7 @@ from ..defaults import CHOICES
 from ..model.metareg import hetcalc_subgroup
 from ..model.pooling import ModelOptions, hetcalc
 from ..model.tau2 import MetaforWarning
-from ._args import setchar
+from ._args import r_take, setchar
 
 __all__ = ["PRESET_WARNING", "resolve", "residual_fields", "fill_within",
            "with_check_warnings"]
@@ -68,7 +68,7 @@ def residual_fields(name: str, res, subgroup, tau_preset=None) -> tuple[dict | N
     method_tau_ci = (_method_tau_ci(res) if name == "metagen"
                      else res.method_tau_ci if name == "metabin" else "")
     control = res.call[1].get("control") if res.call else None
-    TE_tau = None
+    TE_tau = res.TE_tau   # the TE.tau given (metagen and the functions calling it: with DL)
     if name == "metabin" and res.Q_Cochrane and res.method == "MH":
         TE_tau = res.TE_common
     elif name == "metainc" and res.method != "Inverse":   # metainc.R: TE.common
@@ -85,10 +85,10 @@ def residual_fields(name: str, res, subgroup, tau_preset=None) -> tuple[dict | N
 
 
 def _r_subset(x: list, mask: np.ndarray) -> list:
-    """R's ``x[mask]`` for a logical ``mask`` no longer than ``x``: a shorter mask is
-    recycled over ``x``."""
-    m = np.resize(mask, len(x)) if mask.size < len(x) else mask
-    return [v for v, ok in zip(x, m) if ok]
+    """R's ``x[mask]`` of a list of labels (:func:`._args.r_take`)."""
+    arr = np.empty(len(x), dtype=object)
+    arr[:] = x
+    return list(r_take(arr, mask))
 
 
 def _metagen_excluded(TE, seTE, exclude, subgroup: list):

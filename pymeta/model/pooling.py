@@ -428,13 +428,16 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
 def _user_weights(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_fit: float,
                   given: tuple) -> None:
     """Replace the common / random effects fields by the fits with user-specified weights
-    (meta ``metagen`` (12), ``usw.common`` / ``usw.random``; see :mod:`pymeta.model.usw`)."""
-    vi = seTE[usable] ** 2
+    (meta ``metagen`` (12), ``usw.common`` / ``usw.random``; see :mod:`pymeta.model.usw`).
+    A missing weight leaves its study out of metafor's fit (rma.uni's NA handling, with
+    its warning), while meta's ``k`` still counts it."""
     if opts.weights_common is not None:   # rma.uni(method = "FE"): only its variance check
         w_c = usw.fit_weights(opts.weights_common, usable)   # (after its length check)
+        fit, w_c = usw.drop_missing_weights(usable, w_c)
+        vi = seTE[fit] ** 2
         usw.variance_ratio_warning(vi)
         usw.check_all_infinite(vi)         # (and, with k > 1, its heterogeneity block)
-        res.update(usw.common_usw(TE, seTE, usable, w_c, opts))
+        res.update(usw.common_usw(TE, seTE, fit, w_c, opts))
     if opts.weights_random is not None:
         if opts.usw_adhoc_dropped:
             warnings.warn("Ad hoc variance correction not implemented for user-specified "
@@ -442,16 +445,20 @@ def _user_weights(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_
         # one rma.uni fit per CI method, each estimating tau2 (and warning) anew; hetcalc's
         # TE.tau and tau.preset do not reach them
         w_r = usw.fit_weights(opts.weights_random, usable)   # rma.uni's first check
-        infinite = vi.size > 1 and bool(np.isinf(vi).any())
-        for _ in given[0]:
-            if infinite:
+        for i, m in enumerate(given[0]):
+            fit, w_fit = usw.drop_missing_weights(usable, w_r, warn=True)
+            vi = seTE[fit] ** 2
+            if vi.size == 1 and m == "HK":
+                warnings.warn('Setting argument test="z" since k=1.', tau2_mod.MetaforWarning,
+                              stacklevel=2)
+            if vi.size > 1 and bool(np.isinf(vi).any()):
                 # hetcalc left these studies out; rma.uni gets them (see usw.tau2_infinite_vi)
-                tau2_fit = usw.tau2_infinite_vi(TE[usable], vi, opts.method_tau, opts.control)
+                tau2_fit = usw.tau2_infinite_vi(TE[fit], vi, opts.method_tau, opts.control)
             elif k > 1:
-                tau2_fit = _estimate_tau2(TE[usable], vi, opts.method_tau, opts.control).tau2
+                tau2_fit = _estimate_tau2(TE[fit], vi, opts.method_tau, opts.control).tau2
         # R keeps the unrecycled CI / PI methods and ad hoc settings (no KR fallback)
         mr, mp, adhoc_ci, adhoc_pi = (tuple(g) for g in given)
-        res.update(usw.random_usw(TE, seTE, usable, w_r, tau2_fit, k, opts,
+        res.update(usw.random_usw(TE, seTE, fit, w_fit, tau2_fit, k, opts,
                                   mr, mp, res["Q"], res["df_Q"]))
         res.update(adhoc_hakn_ci=adhoc_ci, adhoc_hakn_pi=adhoc_pi)
 

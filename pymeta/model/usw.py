@@ -35,7 +35,7 @@ from .intervals import ci
 from .rmath import rsum
 from .tau2 import MetaforWarning, _dnrm2
 
-__all__ = ["fit_weights", "common_usw", "random_usw", "predict_df", "variance_ratio_warning",
+__all__ = ["fit_weights", "drop_missing_weights", "common_usw", "random_usw", "predict_df", "variance_ratio_warning",
            "check_all_infinite", "tau2_infinite_vi"]
 
 NA = math.nan
@@ -96,6 +96,24 @@ def fit_weights(weights, sel) -> np.ndarray:
     return out
 
 
+def drop_missing_weights(sel, w, warn: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """rma.uni's NA handling of the weights (``na.action = "na.omit"``): studies whose
+    weight is missing leave the fit, with metafor's warning, and none left stops it.
+    Returns the studies fitted (a mask like ``sel``) and their weights."""
+    sel = np.asarray(sel, dtype=bool)
+    miss = np.isnan(w)
+    if not miss.any():
+        return sel, w
+    if warn:
+        warnings.warn("Studies with NAs omitted from model fitting.", MetaforWarning,
+                      stacklevel=3)
+    if miss.all():
+        raise ValueError("Processing terminated since k = 0.")
+    fit = sel.copy()
+    fit[sel] = ~miss
+    return fit, w[~miss]
+
+
 def common_usw(TE, seTE, sel, w, opts) -> dict:
     """Common effect fields from ``rma.uni(..., weights, method = "FE")`` (meta ``extrUSW``);
     ``w`` from :func:`fit_weights`."""
@@ -129,7 +147,7 @@ def random_usw(TE, seTE, sel, w, tau2_fit: float, k: int, opts, method_random_ci
                method_predict: tuple, Q: float, df_Q: float) -> dict:
     """Random effects and prediction fields from ``rma.uni(..., weights, method.tau)``
     (meta ``runUSW`` / ``extrUSW`` / ``calcPI``; ``tau2_fit`` is metafor's estimate, ``w``
-    from :func:`fit_weights`)."""
+    from :func:`fit_weights`; ``k`` is meta's number of studies, ``sel`` those fitted)."""
     tau2 = tau2_fit if k > 1 else NA
     tau2_calc = 0.0 if math.isnan(tau2) else tau2
     y, v, w = TE[sel], seTE[sel] ** 2, np.asarray(w, dtype=float)
@@ -138,7 +156,8 @@ def random_usw(TE, seTE, sel, w, tau2_fit: float, k: int, opts, method_random_ci
     hk = [m == "HK" for m in method_random_ci]
     lower, upper = np.empty(n), np.empty(n)
     for i in range(n):
-        lim = ci(b, se, opts.level_ma, df=(k - 1) if hk[i] else None)
+        # metafor's limits: t with its own k - 1 df (k studies fitted; z for one)
+        lim = ci(b, se, opts.level_ma, df=(y.size - 1) if hk[i] and y.size > 1 else None)
         lower[i], upper[i] = float(lim.lower), float(lim.upper)
     test = ci(np.full(n, b), np.full(n, se), opts.level_ma, null_effect=opts.null_effect,
               df=np.array([k - 1.0 if h else math.inf for h in hk]))

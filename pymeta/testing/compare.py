@@ -35,7 +35,8 @@ def fields_to_compare(result_cls) -> tuple:
 
 
 def _as_values(x):
-    """Normalise R/pymeta values: None (R NULL) -> (), scalars -> 1-tuples."""
+    """Normalise R/pymeta values: None (R NULL) -> (), scalars -> 1-tuples, None elements
+    -> NaN (NA)."""
     if x is None:
         return ()
     if isinstance(x, (str, bool, np.bool_)):
@@ -44,9 +45,12 @@ def _as_values(x):
         return tuple(float(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
                      else v for v in x.values())
     if isinstance(x, (tuple, list)):
-        return tuple(x)
-    a = np.atleast_1d(np.asarray(x))
-    return tuple(a.ravel(order="F").tolist())   # matrices column by column, as R stores them
+        vals = tuple(x)
+    else:
+        a = np.atleast_1d(np.asarray(x))
+        vals = tuple(a.ravel(order="F").tolist())   # matrices column by column, as R does
+    # None inside a vector is pymeta's NA of a character vector (R's NA_character_)
+    return tuple(math.nan if v is None else v for v in vals)
 
 
 def _floor(field: str, median_var: float) -> float:

@@ -398,11 +398,13 @@ def subgroups(draw, k: int) -> list | None:
 
 def _with_user_args(case, always: bool = False):
     """Add :data:`pymeta.testing.grid.USER_GRID` draws: user weights (log-uniform between
-    0.05 and 20, one per study, or a single value), TE.tau, seed.predict, detail.tau."""
+    0.05 and 20, one in 25 missing, one per study, or a single value), TE.tau,
+    seed.predict, detail.tau."""
     data, opts = case
     k = len(data["studlab"])
-    weights = st.lists(st.floats(-1.3, 1.3).map(lambda x: float(10.0 ** x)),
-                       min_size=k, max_size=k)
+    # now and then a missing weight (R's checks let it through; metafor omits the study)
+    weights = st.lists(st.tuples(st.floats(-1.3, 1.3), st.integers(0, 24)).map(
+        lambda t: math.nan if t[1] == 0 else float(10.0 ** t[0])), min_size=k, max_size=k)
 
     def attach(d):
         kind, w, te_tau, seed, detail = d
@@ -465,10 +467,6 @@ def _with_subgroups(case):
     case in three asks for a common tau2 (``tau_common = True``; ``tau_preset`` makes R use
     one as well)."""
     data, opts = case
-    if any(opts.get(n) is not None for n in
-           ("weights", "weights_common", "weights_random", "TE_tau")):
-        # user weights / TE.tau are not implemented together with subgroups: drawn without
-        return st.just(case)
     k = len(data["studlab"])
 
     def attach(draw):
