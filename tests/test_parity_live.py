@@ -433,6 +433,39 @@ def test_live_missing_user_weights(r_meta, fun, label, args):
     check_case(r_meta, fun, args, "missing user weights", strict=True)
 
 
+_CONT4 = dict(n_e=[20.0, 30.0, 25.0, 40.0], mean_e=[1.2, 0.8, 1.0, 2.0],
+              sd_e=[1.0, 1.1, 0.9, 1.3], n_c=[22.0, 28.0, 24.0, 41.0],
+              mean_c=[0.9, 0.7, 0.6, 1.1], sd_c=[1.0, 1.2, 1.0, 1.1])
+#: TE.tau as R meta takes it, unchecked: a vector is recycled in hetcalc's
+#: sum(w * (TE - TE.tau)^2, na.rm = TRUE) (R's warning where the lengths do not fit),
+#: logicals count as numbers, character values stop R's arithmetic (only with DL).
+_TE_TAU = [
+    ("metagen", "length 2", dict(TE=_TE6, seTE=_SE6, TE_tau=[0.1, 0.3], method_tau="DL")),
+    ("metagen", "length 4", dict(TE=_TE6, seTE=_SE6, TE_tau=[0.1, 0.3, -0.1, 0.2],
+                                 method_tau="DL")),
+    ("metagen", "longer, NA", dict(TE=_TE6[:3], seTE=_SE6[:3], method_tau="DL",
+                                   TE_tau=[0.1, _NA, 0.3, 0.0, 0.2])),
+    ("metagen", "missing estimate", dict(TE=[.1, _NA, -.2, .3, .05, .4], seTE=_SE6,
+                                         TE_tau=[0.1, 0.3, 0.0], method_tau="DL")),
+    ("metagen", "logical", dict(TE=_TE6, seTE=_SE6, TE_tau=True, method_tau="DL")),
+    ("metagen", "NA", dict(TE=_TE6, seTE=_SE6, TE_tau=_NA, method_tau="DL")),
+    ("metagen", "character, DL", dict(TE=_TE6, seTE=_SE6, TE_tau="a", method_tau="DL")),
+    ("metagen", "character, REML", dict(TE=_TE6, seTE=_SE6, TE_tau="a")),
+    ("metagen", "vector, subgroups", dict(TE=_TE6, seTE=_SE6, TE_tau=[0.1, 0.3],
+                                          method_tau="DL", subgroup=list("aabbab"))),
+    ("metacont", "vector", dict(_CONT4, TE_tau=[0.1, 0.2, 0.3], method_tau="DL")),
+    ("metabin", "vector, Inverse", dict(event_e=[5.0, 8.0, 3.0, 12.0], n_e=[20.0, 30.0, 25.0, 40.0],
+                                        event_c=[7.0, 10.0, 6.0, 15.0],
+                                        n_c=[22.0, 28.0, 24.0, 41.0], TE_tau=[0.1, -0.2],
+                                        method="Inverse", method_tau="DL")),
+]
+
+
+@pytest.mark.parametrize("fun,label,args", _TE_TAU, ids=[f"{f}-{c}" for f, c, _ in _TE_TAU])
+def test_live_te_tau_as_given(r_meta, fun, label, args):
+    check_case(r_meta, fun, args, "TE.tau as given", strict=True)
+
+
 @pytest.mark.parametrize("fun,fixed", _USW_CASES,
                          ids=[f + "".join(f"-{v}" for v in x.values()) for f, x in _USW_CASES])
 @_SETTINGS

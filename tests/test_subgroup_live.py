@@ -526,3 +526,26 @@ _USW_SG = [
 @pytest.mark.parametrize("fun,label,args", _USW_SG, ids=[f"{f}-{c}" for f, c, _ in _USW_SG])
 def test_live_user_args_with_subgroups(r_meta, fun, label, args):
     check(r_meta, fun, args, label=f"{fun} {label}")
+
+
+_NAN = float("nan")
+#: metainf / metacum of analyses with user weights or TE.tau: R sorts the stored weights
+#: (x$weights.*[o]), gives each step its weights[sel] and TE.tau = x$TE.tau.
+_USW_INF = [
+    ("metagen", dict(_GEN6, weights=_W6)),
+    ("metagen", dict(_GEN6, weights_random=[1.0, _NAN, 3.0, 4.0, 5.0, 6.0], method_tau="PM")),
+    ("metagen", dict(_GEN6, weights=_W6, subset=[_F, _T, _T, _T, _T, _T])),
+    ("metagen", dict(_GEN6, TE_tau=[0.1, 0.3], method_tau="DL")),
+    ("metacont", dict({k: v for k, v in _CONT5.items() if k != "subgroup"},
+                      weights_common=[1.0, 2.0, 3.0, 4.0, 5.0])),
+    ("metabin", dict({k: v for k, v in _BIN5.items() if k != "subgroup"}, TE_tau=0.1,
+                     method="Inverse", method_tau="DL")),
+]
+
+
+@pytest.mark.parametrize("post,pooled", [("metainf", "random"), ("metacum", "random"),
+                                         ("metainf", "common")])
+@pytest.mark.parametrize("fun,args", _USW_INF, ids=[f"{f}{i}" for i, (f, _) in
+                                                  enumerate(_USW_INF)])
+def test_live_metainf_user_args(r_meta, fun, args, post, pooled):
+    check(r_meta, fun, args, post, {"pooled": pooled}, label=f"{post} {fun} user args")

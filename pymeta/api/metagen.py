@@ -197,19 +197,33 @@ def user_args(extra: dict, data, fun: str, method: str = "Inverse") -> dict:
         check_numbers(sv, "seed.predict")
         if sv and len(sv) != 1:
             raise ValueError("Argument 'seed.predict' must be a numeric of length 1.")
-    te_tau = e["TE_tau"]
-    if te_tau is not None:
-        tv = np.asarray(te_tau, dtype=object).ravel()
-        if tv.size != 1 or isinstance(tv[0], (bool, np.bool_, str)) or \
-                not isinstance(tv[0], (int, float, np.integer, np.floating)):
-            raise NotImplementedError(f"{fun}(): 'TE.tau' other than a single number is not "
-                                      "implemented in pymeta.")
-        te_tau = float(tv[0])
+    te_tau = _te_tau(e["TE_tau"])
     detail = e["detail_tau"]
     if isinstance(detail, (list, np.ndarray)):
         detail = tuple(str(x) for x in detail)
     return dict(weights_common=wc, weights_random=wr, TE_tau=te_tau, seed_predict=seed,
                 detail_tau="" if detail is None else detail)
+
+
+def _te_tau(value):
+    """``TE.tau`` as R meta takes it: unchecked. A single number (NA included) stays a
+    float; a vector a tuple, which hetcalc recycles against the estimates as R's
+    arithmetic does; logicals count as 1 / 0; character values (a tuple of str) stop
+    only where R computes with them (:func:`pymeta.model.pooling.hetcalc`, DL)."""
+    if value is None:
+        return None
+    tv = np.asarray(value, dtype=object).ravel()
+    if any(isinstance(v, str) for v in tv):
+        return tuple(str(v) for v in tv)
+    vals = []
+    for v in tv:
+        if v is None:
+            vals.append(math.nan)
+        elif isinstance(v, (bool, np.bool_, int, float, np.integer, np.floating)):
+            vals.append(float(v))
+        else:
+            raise ValueError("non-numeric argument to binary operator")
+    return vals[0] if len(vals) == 1 else tuple(vals)
 
 
 def subset_user_args(user: dict, idx, k_all: int, fun: str) -> dict:

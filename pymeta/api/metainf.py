@@ -125,9 +125,6 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
     if getattr(x, "cycles", None) is not None or not getattr(x, "transf", True):
         raise NotImplementedError(f"{kind}() of a metagen result made with argument 'cycles' "
                                   "or 'transf = FALSE' is not implemented in pymeta yet.")
-    if x.weights_common is not None or x.weights_random is not None or x.TE_tau is not None:
-        raise NotImplementedError(f"{kind}() of a meta-analysis with user-specified weights or "
-                                  "'TE.tau' is not implemented in pymeta yet.")
     k_all = len(x.TE)
     if k_all < 2:
         import warnings
@@ -187,6 +184,13 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
                             for a in (*DATA_ARGS[fun], *per_study)},
                          studlab=tuple(studlab), **({"n": None} if fun == "metarate" else {}))
     incrs = _sorted_increments(fun, x, o)
+    # R: weights.common <- x$weights.common[o] (metagen keeps all k_all weights given, so
+    # with subset these are its first k, reordered), each step's weights.common[sel]; and
+    # TE.tau = x$TE.tau
+    incrs.update({n: np.asarray(getattr(x, n), dtype=float)[o]
+                  for n in ("weights_common", "weights_random") if getattr(x, n) is not None})
+    if x.TE_tau is not None:
+        opts["TE_tau"] = x.TE_tau
     n_sorted = np.asarray(x.n, dtype=float)[o] if fun == "metaprop" else None
     t_sorted = np.asarray(x.time, dtype=float)[o] if fun == "metarate" else None
     rows, warns, add = [], [], []

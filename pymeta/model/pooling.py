@@ -81,7 +81,7 @@ def hetcalc(TE, seTE, opts: ModelOptions) -> dict:
                lower_tau=NA, upper_tau=NA, sign_lower_tau="", sign_upper_tau="")
 
     if opts.TE_tau is not None and opts.method_tau == "DL":
-        return _flatten_het(_hetcalc_te_tau(TE, seTE, float(opts.TE_tau), level, out))
+        return _flatten_het(_hetcalc_te_tau(TE, seTE, opts.TE_tau, level, out))
 
     if k < 2:
         Q = NA if k == 0 else 0.0
@@ -128,15 +128,34 @@ def hetcalc(TE, seTE, opts: ModelOptions) -> dict:
     return _flatten_het(out)
 
 
-def _hetcalc_te_tau(TE, seTE, TE_tau: float, level: float, out: dict) -> dict:
+def _r_recycle(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two vectors as R's arithmetic recycles them: both to the longer length (none when
+    either is empty), with R's warning when that is not a multiple of the shorter."""
+    if a.size == 0 or b.size == 0:
+        return np.empty(0), np.empty(0)
+    n = max(a.size, b.size)
+    if n % a.size or n % b.size:
+        warnings.warn("longer object length is not a multiple of shorter object length",
+                      tau2_mod.MetaforWarning, stacklevel=3)
+    return np.resize(a, n), np.resize(b, n)
+
+
+def _hetcalc_te_tau(TE, seTE, TE_tau, level: float, out: dict) -> dict:
     """meta's hetcalc with ``TE.tau`` and DL (as RevMan 5, e.g. metabin's Q.Cochrane): Q
     around the given estimate, tau2 = (Q - df) / C (0 if Q <= df, NA if df = 0), no tau2
-    CI, H and I2 from that Q."""
+    CI, H and I2 from that Q. A vector ``TE.tau`` is recycled as R's
+    ``sum(w.common * (TE - TE.tau)^2, na.rm = TRUE)`` recycles it (missing values are
+    dropped from the sum); character values stop there."""
+    tt = np.atleast_1d(np.asarray(TE_tau, dtype=object))
+    if any(isinstance(v, str) for v in tt):
+        raise ValueError("non-numeric argument to binary operator")
     with np.errstate(all="ignore"):
         w = 1 / (seTE * seTE)
     w[np.isnan(w)] = 0.0
-    d = TE - TE_tau
-    Q = rsum(w * (d * d))
+    te, tt = _r_recycle(TE, tt.astype(float))
+    d = te - tt
+    wr, d2 = _r_recycle(w, d * d)
+    Q = rsum(wr * d2)
     df_Q = float(np.count_nonzero(~np.isnan(seTE)) - 1)
     if df_Q == 0:
         tau2 = NA

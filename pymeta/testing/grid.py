@@ -38,7 +38,7 @@ MODEL_GRID = MappingProxyType({
 #: value that R recycles).
 USER_GRID = MappingProxyType({
     "weights": (None,) * 8 + ("weights", "weights_common", "weights_random", "single"),
-    "TE_tau": (None, None, 0.0, 0.2),
+    "TE_tau": (None, None, 0.0, 0.2, (0.1, -0.1)),   # a vector: recycled as R does
     "seed_predict": (None, 7),
     "detail_tau": (None, "study"),
 })
