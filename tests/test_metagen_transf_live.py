@@ -140,8 +140,6 @@ def test_python_callable_as_R_function_name():
         pymeta.metagen(**_RATIO, sm="OR", func_transf=lambda x: x ** 2)
     with pytest.raises(NotImplementedError, match="update"):
         pymeta.metagen(**_N1).update(method_tau="DL")
-    with pytest.raises(NotImplementedError, match="cycles"):
-        pymeta.metainf(pymeta.metagen(**_N1))
 
 
 def _judge(r_meta, args):

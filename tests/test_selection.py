@@ -82,16 +82,16 @@ def test_byvar_is_subgroup_with_rs_warning():
 
 def test_leave_one_out_and_update_keep_selection():
     """update() applies subset/exclude again (R's update.meta); metainf's steps keep the
-    exclusion; only sortvar together with subset is refused (checked against R live in
-    test_subgroup_live.py)."""
+    exclusion; a sortvar vector together with subset is taken as given (checked against
+    R live in test_subgroup_live.py)."""
     m = pymeta.metagen(TE, SE, exclude=[0], subset=[0, 1, 2])
     u = m.update()
     assert list(u.exclude) == list(m.exclude) and u.studlab == m.studlab
     assert u.TE_common == m.TE_common and u.k == m.k == 2
     inf = pymeta.metainf(m)
     assert inf.k[0] == 2 and all(k == 1 for k in inf.k[1:])   # omitting the excluded one
-    with pytest.raises(NotImplementedError, match="sortvar"):
-        pymeta.metainf(m, sortvar=[1.0, 2.0, 3.0])
+    assert pymeta.metainf(m, sortvar=[3.0, 2.0, 1.0]).studlab == ("Omitting 3", "Omitting 2",
+                                                                 "Omitting 1")
 
 
 @pytest.mark.parametrize("fun", ["metagen", "metaprop"])

@@ -549,3 +549,59 @@ _USW_INF = [
                                                   enumerate(_USW_INF)])
 def test_live_metainf_user_args(r_meta, fun, args, post, pooled):
     check(r_meta, fun, args, post, {"pooled": pooled}, label=f"{post} {fun} user args")
+
+
+#: metainf / metacum of metagen results made with cycles (n-of-1 trials) or transf =
+#: FALSE: R's steps call metagen on the stored TE / seTE (the n-of-1 standard errors, the
+#: transformed estimates) without those arguments.
+_N1 = dict(TE=[0.3, -0.2, 0.5, 0.1, 0.9], seTE=[1.1, 0.8, _NAN, 0.0, 1.4],
+           cycles=[3.0, 2.0, 4.0, _NAN, 1.0])
+_GEN_STEPS = [
+    dict(_N1),
+    dict(_N1, method_tau="DL", exclude=[_F, _T, _F, _F, _F]),
+    dict(TE=[0.2, 0.7, 1.1, -0.3], lower=[-0.1, 0.2, 0.5, -0.9],
+         upper=[0.5, 1.2, 1.7, 0.3], sm="OR", transf=False),
+    dict(TE=[1.5, 2.0, 3.0, 0.8], lower=[1.1, 1.2, 1.3, 0.5], upper=[2.5, 4.0, 7.0, 1.3],
+         sm="HR", func_transf="log"),
+]
+
+
+@pytest.mark.parametrize("post", ["metainf", "metacum"])
+@pytest.mark.parametrize("args", _GEN_STEPS, ids=[str(i) for i in range(len(_GEN_STEPS))])
+def test_live_metainf_cycles_transf(r_meta, args, post):
+    check(r_meta, "metagen", args, post, {"pooled": "random"},
+          label=f"{post} metagen cycles/transf")
+
+
+def test_live_metainf_sortvar_with_subset(r_meta):
+    """A sortvar vector is used as given, for the studies of the subset."""
+    args = dict(_GEN6, subset=[_T, _F, _T, _T, _T, _F], exclude=[_F, _F, _T, _F, _F, _F])
+    for post in ("metainf", "metacum"):
+        check(r_meta, "metagen", args, post, {"sortvar": [0.4, 0.1, 0.3, 0.2]},
+              label=f"{post} sortvar with subset")
+
+
+def test_metainf_sortvar_column_with_subset(r_meta):
+    """A sortvar named as a column of ``data`` is subset by R (sortvar[x$data$.subset]):
+    the same leave-one-out order as R's metainf(m, sortvar = year)."""
+    import pandas as pd
+    from pymeta.reference import bridge
+    df = pd.DataFrame(dict(TE=_GEN6["TE"], seTE=_GEN6["seTE"],
+                           year=[2004.0, 1999.0, 2010.0, 2001.0, 2007.0, 1995.0]))
+    keep = [4, 0, 2, 3]                       # positions, not in the data's order
+    m = pymeta.metagen("TE", "seTE", data=df, subset=keep)
+    py = pymeta.metainf(m, sortvar="year")
+    bridge._load()
+    ro = bridge._state["ro"]
+    r = ro.r('''local({
+        df <- data.frame(TE = c(.1, .5, -.2, .3, .05, .4),
+                         seTE = c(.2, .3, .25, .15, .22, .3),
+                         year = c(2004, 1999, 2010, 2001, 2007, 1995))
+        m <- meta::metagen(TE, seTE, data = df, subset = c(5, 1, 3, 4))
+        inf <- meta::metainf(m, sortvar = year)
+        list(studlab = inf$studlab, TE = inf$TE, lower = inf$lower)
+    })''')
+    out = dict(zip(r.names, r))
+    assert list(py.studlab) == list(out["studlab"])
+    for f in ("TE", "lower"):
+        assert compare_field(f, getattr(py, f), np.array(out[f])).ok, f

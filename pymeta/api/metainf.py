@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from ..result import Meta, MetaCum, MetaInf
-from ._args import MetaWarning, setchar
+from ._args import MetaWarning, select_studies, setchar
 from .subgroup import DATA_ARGS, sub_call
 
 __all__ = ["metainf", "metacum"]
@@ -96,7 +96,14 @@ def _sortvar(x: Meta, sortvar):
             return np.asarray(getattr(x, sortvar))
         data = x.call[1].get("data") if x.call else None
         if data is not None and sortvar in data:
-            return np.asarray(data[sortvar])
+            v = np.asarray(data[sortvar])
+            subset = x.call[1].get("subset")
+            if subset is not None:   # R: sortvar[x$data$.subset], rows in the data's order
+                idx, _ = select_studies(subset, None, len(v), data)
+                keep = np.zeros(len(v), dtype=bool)
+                keep[idx] = True
+                v = v[keep]
+            return v
         raise ValueError(f"Argument 'sortvar': no field or data column '{sortvar}'.")
     return np.asarray(sortvar)
 
@@ -118,13 +125,6 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
     fun = x.call[0]
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"{kind}() for {fun} results is not implemented yet.")
-    if x.call[1].get("subset") is not None and sortvar is not None:
-        # R subsets a sortvar taken from the data with the object's subset
-        raise NotImplementedError(f"{kind}() with 'sortvar' of a result made with argument "
-                                  "'subset' is not implemented in pymeta yet.")
-    if getattr(x, "cycles", None) is not None or not getattr(x, "transf", True):
-        raise NotImplementedError(f"{kind}() of a metagen result made with argument 'cycles' "
-                                  "or 'transf = FALSE' is not implemented in pymeta yet.")
     k_all = len(x.TE)
     if k_all < 2:
         import warnings
