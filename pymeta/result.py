@@ -388,6 +388,10 @@ class MetaGen(Meta):
     pscale: float = 1.0
     irscale: float = 1.0
     irunit: str = "person-years"
+    #: R's ``object$data`` columns that ``update`` passes metagen again (see
+    #: ``pymeta.api.metagen._update_data``); not a result field
+    update_data: dict | None = dataclasses.field(default=None, compare=False, repr=False,
+                                                 metadata=_INTERNAL)
 
 
 @dataclass(frozen=True, kw_only=True)

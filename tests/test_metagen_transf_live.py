@@ -138,8 +138,6 @@ def test_python_callable_as_R_function_name():
     assert a.TE_random == pytest.approx(b.TE_random, rel=1e-14) and not a.transf
     with pytest.raises(ValueError, match="func.backtransf"):
         pymeta.metagen(**_RATIO, sm="OR", func_transf=lambda x: x ** 2)
-    with pytest.raises(NotImplementedError, match="update"):
-        pymeta.metagen(**_N1).update(method_tau="DL")
 
 
 def _judge(r_meta, args):

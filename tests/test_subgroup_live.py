@@ -509,6 +509,11 @@ _USW_SG = [
     ("metagen", "TE.tau, REML", dict(_GEN6, subgroup=_SG6, TE_tau=0.2)),
     ("metagen", "TE.tau, DL, tau.common", dict(_GEN6, subgroup=_SG6, TE_tau=0.2,
                                                method_tau="DL", tau_common=True)),
+    # found by the campaign: hetcalc's TE.tau branch blanks method.tau.ci, so the residual
+    # fit of a single subgroup asks for no (J) CI
+    ("metagen", "TE.tau, DL, one subgroup, tau.preset", dict(
+        _GEN6, subgroup=list("BBBBBB"), TE_tau=0.0, method_tau="DL", tau_preset=0.5,
+        exclude=[_T, _T, _T, _F, _F, _F])),
     ("metacont", "weights", dict(_CONT5, weights=[1.0, 2.0, 3.0, 4.0, 5.0])),
     ("metacont", "TE.tau, DL", dict(_CONT5, TE_tau=0.1, method_tau="DL")),
     ("metacont", "TE.tau, DL, tau.common", dict(_CONT5, TE_tau=0.1, method_tau="DL",
@@ -605,3 +610,54 @@ def test_metainf_sortvar_column_with_subset(r_meta):
     assert list(py.studlab) == list(out["studlab"])
     for f in ("TE", "lower"):
         assert compare_field(f, getattr(py, f), np.array(out[f])).ok, f
+
+
+#: update() of metagen results made from confidence limits, p-values, df, medians,
+#: cycles or with transf = FALSE: R's update.meta hands metagen its object$data (the
+#: estimates after the approximations, the approximation labels, limits on the
+#: analysis scale with transf = TRUE), see pymeta.api.metagen._update_data.
+_GEN_UPDATE = [
+    dict(TE=[_NAN, .2, .3, .1], seTE=[_NAN, .1, .2, _NAN], median=[.1, _NAN, _NAN, _NAN],
+         q1=[0.0, _NAN, _NAN, _NAN], q3=[.3, _NAN, _NAN, _NAN], n_e=[20.0, 25.0, 30.0, 22.0],
+         n_c=[20.0, 24.0, 31.0, 20.0], lower=[_NAN, _NAN, _NAN, -.2],
+         upper=[_NAN, _NAN, _NAN, .4]),
+    dict(TE=[.1, .2, .3], lower=[-.1, 0.0, .1], upper=[.3, .4, .5], level_ci=0.9),
+    dict(TE=[.1, .2, .3], pval=[.3, .04, .01]),
+    dict(TE=[.1, .2, .3], seTE=[.1, .1, .2], df=[5.0, 6.0, 7.0], method_ci="t"),
+    dict(_N1),
+    dict(TE=[.2, .7, 1.1, -.3], lower=[-.1, .2, .5, -.9], upper=[.5, 1.2, 1.7, .3], sm="OR",
+         transf=False),
+    dict(TE=[1.5, 2.0, 3.0, 0.8], lower=[1.1, 1.2, 1.3, 0.5], upper=[2.5, 4.0, 7.0, 1.3],
+         sm="HR", func_transf="log"),
+    dict(TE=[_NAN, .2, .3, .5], lower=[-.1, 0.0, .1, .2], upper=[.3, .4, .5, .9],
+         subset=[_T, _F, _T, _T], exclude=[_F, _F, _T, _F]),
+    dict(TE=[.1, .2, .3], seTE=[.1, 0.0, .2], approx_seTE=["", "", ""]),
+    dict(TE=[.1, _NAN, .3], seTE=[_NAN, .1, .2], lower=[-.3, .0, -.1], upper=[.5, .4, .7],
+         median=[.1, .2, .3], q1=[0.0, .1, .2], q3=[.2, .3, .4], n_e=[10.0, 12.0, 14.0],
+         approx_TE=["", "iqr", ""], approx_seTE=["ci", "", ""]),
+]
+
+
+@pytest.mark.parametrize("changes", [{"method_tau": "DL"}, {"level_ma": 0.9, "sm": "RR"}])
+@pytest.mark.parametrize("args", _GEN_UPDATE, ids=[str(i) for i in range(len(_GEN_UPDATE))])
+def test_live_update_metagen_inputs(r_meta, args, changes):
+    check(r_meta, "metagen", args, "update", changes, label="update metagen inputs")
+
+
+def test_update_metagen_subset_positions_as_r(r_meta):
+    """R's metagen stores the subset's estimates with data$.TE[data$.subset] <- TE: with
+    positions in another order than the data's they land on other studies' rows, and
+    update.meta analyses them there. pymeta does the same (R counts positions from 1)."""
+    from pymeta.reference import bridge
+    bridge._load()
+    ro = bridge._state["ro"]
+    r = ro.r('''local({
+        m <- meta::metagen(c(.1, .5, -.2, .3), c(.2, .3, .25, .15), subset = c(4, 1, 3))
+        u <- update(m, method.tau = "DL")
+        list(TE = u$TE, seTE = u$seTE, TE.random = u$TE.random, lower.random = u$lower.random)
+    })''')
+    out = {k: np.array(v) for k, v in zip(r.names, r)}
+    u = pymeta.metagen([.1, .5, -.2, .3], [.2, .3, .25, .15], subset=[3, 0, 2]).update(
+        method_tau="DL")
+    for f in out:
+        assert compare_field(f, getattr(u, f.replace(".", "_")), out[f]).ok, f

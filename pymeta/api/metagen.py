@@ -482,6 +482,10 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     uargs = user_args(extra, data, "metagen")
     idx, excl = select_studies(subset, exclude, k_all, data,
                                subset_msg="argument 'subset'")
+    # R's data columns (section 5) as update() needs them, before the subset
+    given = dict(TE=np.array(x["TE"], dtype=float), seTE=np.array(x["seTE"], dtype=float),
+                 lower=x["lower"], upper=x["upper"], level_ci=np.array(lci, dtype=float),
+                 labels=dict(labs))
     x, labels, excl, (lci,) = subset_studies(idx, x, labels, excl, lci)
     # R's section (6): summaries and approx.* labels too (a single label indexed past 1
     # gives NA)
@@ -498,6 +502,8 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
                                      labs["approx_seTE"], method_mean, method_sd, stream)
     else:
         approx_fields = None   # R skips sections (7) and (8) and keeps the labels given
+    update_data = _update_data(given, idx, TE_v, seTE_v, approx_fields)
+    if cyc is not None:
         seTE_v, sd_n_of_1 = _n_of_1(seTE_v, x["cycles"])
     n_before = len(w.warnings)
     model = resolve_model(locals(), null_effect=float(null_effect), warn=w)
@@ -525,12 +531,50 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
         approx_fields = {name: _stored_labels(labs[name]) for name in ("approx_TE",
                                                                        "approx_seTE")}
     return MetaGen(**fields, n_e=x["n_e"], n_c=x["n_c"], method_ci=method_ci,
+                   update_data=update_data,
                    method_mean=method_mean, **approx_fields,
                    level_ci=lci if avail_ci else None, cycles=x.get("cycles"),
                    sd_n_of_1=sd_n_of_1, transf=transf, func_transf=ftr and ftr[0],
                    func_backtransf=func_backtransf, args_transf=args_transf,
                    args_backtransf=args_backtransf, **scales,
                    warnings=tuple(w.warnings), notes=tuple(w.notes))
+
+
+def _update_data(given: dict, idx, TE, seTE, approx_fields) -> dict:
+    """The columns of R's ``object$data`` that ``update.meta`` hands metagen again
+    (metagen.R sections (5) and (8)): estimates and standard errors of all studies given,
+    on the analysis scale (after ``transf = FALSE``'s transformation), where those of the
+    studies analysed are replaced by their values after the approximations
+    (``data$.TE[data$.subset] <- TE``: the subset's values in its own order, assigned to
+    its rows in the data's order, as R assigns them); the confidence limits and their
+    level as given; the ``approx.*`` labels as given (a single label fills every row of
+    the data frame) or, without them, the labels of the approximations made (""
+    elsewhere). With ``cycles``: the standard errors before the n-of-1 ones."""
+    k_all = given["TE"].size
+    keep = np.ones(k_all, dtype=bool)
+    if idx is not None:
+        keep = np.zeros(k_all, dtype=bool)
+        keep[np.asarray(idx)] = True
+    out = dict(lower=given["lower"], upper=given["upper"],
+               level_ci=given["level_ci"] if (given["lower"] is not None
+                                              or given["upper"] is not None) else None)
+    for name, new in (("TE", TE), ("seTE", seTE)):
+        col = given[name].copy()
+        col[keep] = new if idx is None else np.resize(new, int(keep.sum()))
+        out[name] = col
+    for name in ("approx_TE", "approx_seTE"):
+        user = given["labels"][name]
+        made = None if approx_fields is None else approx_fields[name]
+        if user is not None:
+            out[name] = tuple(user) if len(user) == k_all else (user[0],) * k_all
+        elif made is not None:
+            col = np.full(k_all, "", dtype=object)
+            col[keep] = made if idx is None else np.resize(np.asarray(made, dtype=object),
+                                                           int(keep.sum()))
+            out[name] = tuple(col)
+        else:
+            out[name] = None
+    return out
 
 
 def _scales(pscale, irscale, irunit, backtransf: bool, w: Warn) -> dict:

@@ -73,6 +73,8 @@ def residual_fields(name: str, res, subgroup, tau_preset=None) -> tuple[dict | N
         TE_tau = res.TE_common
     elif name == "metainc" and res.method != "Inverse":   # metainc.R: TE.common
         TE_tau = res.TE_common
+    if TE_tau is not None and res.method_tau == "DL":
+        method_tau_ci = ""   # hetcalc's TE.tau branch blanks it before the residual fit
     opts = ModelOptions(method_tau=res.method_tau, method_tau_ci=method_tau_ci,
                         method_I2=res.method_I2, level_hetstat=res.level_hetstat,
                         TE_tau=TE_tau, control=control or {})

@@ -126,6 +126,20 @@ def _presentation(res, fun: str, changes: dict) -> dict:
     return opts
 
 
+def _metagen_data(res, call: dict) -> dict:
+    """The study data R's update.meta hands metagen: ``object$data``'s estimates and
+    standard errors after the approximations (with ``cycles`` the ones given), confidence
+    limits on the analysis scale, their level and the ``approx.*`` labels
+    (:func:`pymeta.api.metagen._update_data`), and the other study columns as given."""
+    ud = res.update_data
+    out = {name: ud[name] for name in ("TE", "seTE", "lower", "upper", "level_ci", "approx_TE",
+                                       "approx_seTE") if ud[name] is not None}
+    out.update({name: call[name] for name in ("pval", "df", "n_e", "n_c", "median", "q1", "q3",
+                                              "min", "max", "cycles")
+                if call.get(name) is not None})
+    return out
+
+
 def update(res, **changes):
     import pymeta
     from ..defaults import DEFAULTS
@@ -143,10 +157,7 @@ def update(res, **changes):
         return None
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"update() for {fun} results is not implemented yet.")
-    refused = ("byvar",) + (
-        ("lower", "upper", "pval", "df", "n_e", "n_c", "method_ci", "cycles", "transf",
-         "func_transf", "func_backtransf", "args_transf", "args_backtransf")
-        if fun == "metagen" else ())
+    refused = ("byvar",)
     given = [a for a in refused if call.get(a) is not None and call.get(a) is not True]
     if given:
         raise NotImplementedError(f"update() of a {fun} result made with argument(s) "
@@ -158,6 +169,8 @@ def update(res, **changes):
     args = {a: call[a] for a in (*DATA_ARGS[fun], *extra_data, "studlab", "data", "subset",
                                  "exclude")
             if call.get(a) is not None}
+    if fun == "metagen" and res.update_data is not None:
+        args.update(_metagen_data(res, call))
     opts = dict(
         sm=res.sm, level=res.level, level_ma=res.level_ma, common=res.common,
         random=res.random, method_common_ci=res.method_common_ci,
@@ -180,8 +193,11 @@ def update(res, **changes):
         opts["null_effect"] = res.null_effect
     if fun == "metamean":
         opts.update(null_effect=_na(res.null_effect), method_ci=res.method_ci)
-    if fun == "metagen":   # R: method.mean = object$method.mean
-        opts["method_mean"] = res.method_mean
+    if fun == "metagen":   # R: method.mean = object$method.mean, and object$method.ci; the
+        # estimates are on the analysis scale already (transf = TRUE, object$func.transf)
+        opts.update(method_mean=res.method_mean, method_ci=res.method_ci, transf=True,
+                    func_transf=res.func_transf, args_transf=res.args_transf,
+                    func_backtransf=res.func_backtransf, args_backtransf=res.args_backtransf)
     if fun == "metacont":
         opts.update(pooledvar=_na(res.pooledvar, DEFAULTS["pooledvar"]),
                     method_smd=_blank(res.method_smd, DEFAULTS["method_smd"]),
