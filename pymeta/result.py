@@ -275,6 +275,10 @@ class Meta:
     #: :func:`pymeta.metainf` and :func:`pymeta.metacum`; not a result field
     call: tuple | None = dataclasses.field(default=None, compare=False, repr=False,
                                            metadata=_INTERNAL)
+    #: where in ``warnings`` the warnings of the fits with user-specified weights begin
+    #: (metagen: R's common tau2 across subgroups warns before them)
+    usw_warning_at: int | None = dataclasses.field(default=None, compare=False, repr=False,
+                                                   metadata=_INTERNAL)
     #: (method_predict, adhoc_hakn_pi) before meta unsets them where no interval exists
     predict_pre: tuple | None = dataclasses.field(default=None, compare=False, repr=False,
                                                   metadata=_INTERNAL)

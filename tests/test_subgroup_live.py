@@ -514,6 +514,11 @@ _USW_SG = [
     ("metagen", "TE.tau, DL, one subgroup, tau.preset", dict(
         _GEN6, subgroup=list("BBBBBB"), TE_tau=0.0, method_tau="DL", tau_preset=0.5,
         exclude=[_T, _T, _T, _F, _F, _F])),
+    # found by the campaign: metagen's common tau2 (hcc) warns before its weighted fits
+    ("metagen", "weights with NA, tau.preset, warnings' order", dict(
+        TE=[0.0, 0.0, 0.0], lower=[-1.95996398e-03, -1.95996398e-03, -1.95996398e+03],
+        upper=[1.95996398e-03, 1.95996398e-03, 1.95996398e+03], subgroup=list("BBB"),
+        tau_preset=0.5, weights=[float("nan"), float("nan"), 1.0])),
     ("metacont", "weights", dict(_CONT5, weights=[1.0, 2.0, 3.0, 4.0, 5.0])),
     ("metacont", "TE.tau, DL", dict(_CONT5, TE_tau=0.1, method_tau="DL")),
     ("metacont", "TE.tau, DL, tau.common", dict(_CONT5, TE_tau=0.1, method_tau="DL",

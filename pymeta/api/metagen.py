@@ -16,6 +16,7 @@ from ..defaults import CHOICES, DEFAULTS
 from ..model.intervals import ci
 from ..model.pooling import ModelOptions, pool
 from ..model.tau2 import MetaforWarning
+from ..model.usw import UswWarning
 from ..result import MetaGen
 from ..model import nmath
 from ..model.rmath import _libm, qt, rexp, rlog, rsum
@@ -349,8 +350,11 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MetaforWarning)
         fit = pool(TE, seTE, excl, opts)
+    usw_at = None
     for c in caught:  # metafor's warnings reach the user as R's do, in order (meta's
         if issubclass(c.category, MetaforWarning):   # runNN: whatever warn is)
+            if usw_at is None and issubclass(c.category, UswWarning):
+                usw_at = len(warn.warnings)
             warn.always(str(c.message))
         else:
             warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
@@ -371,6 +375,7 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
     fields.update(fit)
     fields["df_random"] = np.atleast_1d(fields["df_random"])
     fields["seTE_given"] = seTE_given
+    fields["usw_warning_at"] = usw_at
     return fields
 
 

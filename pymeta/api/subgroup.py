@@ -288,19 +288,18 @@ def _subgroup_seeds(seed, method_predict, n_levs: int):
 
 
 def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bool = False,
-                    tau_preset=None, seed=None, stream=None) -> tuple[dict, list]:
+                    tau_preset=None, seed=None, stream=None) -> tuple[dict, list, list]:
     """The subgroup fields of ``res`` (R meta's ``subgroup(x)``, with ``tau.preset`` or the
-    common tau of ``tau.common``, see :mod:`.subgroup_tau`) and the warnings the subgroup
-    meta-analyses give. ``stream``: the random stream of the overall analysis, which R's
+    common tau of ``tau.common``, see :mod:`.subgroup_tau`), the warnings of the common
+    tau2 fit and those the subgroup meta-analyses give. ``stream``: the random stream of the overall analysis, which R's
     re-run approximations continue (estmeansd's Monte Carlo methods)."""
     opts = _subgroup_options(fun, res)
     if stream is not None:
         opts["seed_estmeansd"] = stream
     rows, warns, subs = [], [], []
-    hcc = None
+    hcc, hcc_warns = None, []
     if tau_common:   # R computes it with tau.preset as well (unused then)
         hcc, hcc_warns = subgroup_tau.residual_fields(fun, res, subgroup, tau_preset)
-        warns.extend(hcc_warns)
     preset = subgroup_tau.tau_preset_option(tau_common, tau_preset, hcc)
     if preset is not None:
         opts["tau_preset"] = preset
@@ -392,7 +391,7 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
         out[name] = NA
     if hcc is not None and tau_preset is None:
         subgroup_tau.fill_within(out, hcc, res.method_tau_ci)
-    return out, warns
+    return out, hcc_warns, warns
 
 
 def _subgroup_name(subgroup, given_name) -> str:
@@ -491,14 +490,20 @@ def meta_function(fun):
                 v = _values(sg_raw)[0]
                 sg_name = (str(int(v)) if isinstance(v, float) and v.is_integer()
                            else str(v).upper() if isinstance(v, bool) else str(v))
-        fields, warns = subgroup_fields(name, res, values, levels, tau_common_v,
-                                        kwargs.get("tau_preset"),
-                                        seed=pres.get("seed_predict_subgroup"), stream=stream)
+        fields, hcc_warns, warns = subgroup_fields(name, res, values, levels, tau_common_v,
+                                                   kwargs.get("tau_preset"),
+                                                   seed=pres.get("seed_predict_subgroup"),
+                                                   stream=stream)
+        overall = subgroup_tau.with_check_warnings(res.warnings, pre_warns)
+        at = len(overall)
+        if name == "metagen" and res.usw_warning_at is not None:
+            # metagen's hcc comes before its fits with user weights (the other functions
+            # compute it after their metagen call)
+            at = res.usw_warning_at + len(pre_warns)
         return finish(res.replace(subgroup=tuple(values), subgroup_name=sg_name,
                                   tau_common=tau_common_v, test_subgroup=test_sg,
                                   prediction_subgroup=pred_sg,
-                                  warnings=subgroup_tau.with_check_warnings(res.warnings,
-                                                                            pre_warns)
+                                  warnings=overall[:at] + tuple(hcc_warns) + overall[at:]
                                   + tuple(warns),
                                   **fields), True)
 

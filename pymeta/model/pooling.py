@@ -440,7 +440,16 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         Rb=Rb.TE, lower_Rb=Rb.lower, upper_Rb=Rb.upper, tau2_calc=tau2_calc,
     )
     if opts.weights_common is not None or opts.weights_random is not None:
-        _user_weights(res, TE, seTE, usable, opts, k, tau2_fit, given)
+        # metafor's warnings of these fits, marked: metagen's common tau2 across subgroups
+        # (hcc) comes before them in R (pymeta.api.subgroup places its warnings there)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            _user_weights(res, TE, seTE, usable, opts, k, tau2_fit, given)
+        for c in caught:
+            if issubclass(c.category, tau2_mod.MetaforWarning):
+                warnings.warn(str(c.message), usw.UswWarning, stacklevel=2)
+            else:
+                warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
     return _finish_predict(res)
 
 

@@ -35,10 +35,15 @@ from .intervals import ci
 from .rmath import rsum
 from .tau2 import MetaforWarning, _dnrm2
 
-__all__ = ["fit_weights", "drop_missing_weights", "common_usw", "random_usw", "predict_df", "variance_ratio_warning",
+__all__ = ["UswWarning", "fit_weights", "drop_missing_weights", "common_usw", "random_usw", "predict_df", "variance_ratio_warning",
            "check_all_infinite", "tau2_infinite_vi"]
 
 NA = math.nan
+
+
+class UswWarning(MetaforWarning):
+    """metafor's warnings from the fits with user-specified weights (marked so that the
+    warnings of metagen's common tau2 across subgroups can be placed before them)."""
 
 
 def variance_ratio_warning(vi) -> None:
