@@ -63,6 +63,9 @@ def _nnf_cases(fun: str, n: int) -> list:
         o["prediction"] = True
         if "subgroup" in data or "subgroup" in o:
             o["prediction_subgroup"] = bool(rs.random() < 0.5)
+            # without it R's subgroup intervals are random (pimeta's set.seed(NULL)), and
+            # so are pymeta's: nothing to compare
+            o["seed_predict_subgroup"] = int(rs.integers(1, 10**6))
         out.append({**data, **o})
     return out
 
