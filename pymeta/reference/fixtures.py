@@ -372,10 +372,12 @@ def random_cases(fun: str) -> list:
     """The corpus cases of ``fun`` (reproducible: hypothesis with a fixed seed)."""
     from ..testing.campaign import draw_cases
     out = []
-    # the corpus predates the median / IQR / range draws: drawn without them, so that it
-    # stays as committed
+    # the corpus predates the median / IQR / range draws, missing user weights, vector
+    # TE.tau and subgroups with user arguments: drawn without them, so that it stays as
+    # committed
     for i, (data, opts) in enumerate(draw_cases(fun, RANDOM_CORPUS[fun], RANDOM_SEED,
-                                                max_k=RANDOM_MAX_K, summaries=False)):
+                                                max_k=RANDOM_MAX_K, summaries=False,
+                                                corpus=True)):
         data = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in data.items()}
         out.append(Case("random", f"{fun}_{i}", fun, data, dict(opts), "random corpus"))
     return out

@@ -46,7 +46,7 @@ def _result_class(fun: str):
 
 
 def draw_cases(fun: str, n: int, seed: int, max_k: int = 30, summaries: bool = True,
-               with_selection: bool = False) -> list:
+               with_selection: bool = False, corpus: bool = False) -> list:
     """``n`` reproducible ``(data, options)`` cases for ``fun`` (same seed, same cases);
     ``summaries``: metacont / metamean data sets may report medians, quartiles and ranges
     (``strategies.cases(summaries=True)``); ``with_selection`` adds R's
@@ -63,7 +63,7 @@ def draw_cases(fun: str, n: int, seed: int, max_k: int = 30, summaries: bool = T
     @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(cases(fun, max_k=max_k, with_subgroups=True, summaries=summaries,
-                 with_selection=with_selection, user_args=True))
+                 with_selection=with_selection, user_args=True, corpus=corpus))
     def collect(case):
         if len(out) < n:
             out.append(case)

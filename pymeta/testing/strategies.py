@@ -396,15 +396,18 @@ def subgroups(draw, k: int) -> list | None:
     return draw(st.lists(st.sampled_from(labels), min_size=k, max_size=k))
 
 
-def _with_user_args(case, always: bool = False):
+def _with_user_args(case, always: bool = False, corpus: bool = False):
     """Add :data:`pymeta.testing.grid.USER_GRID` draws: user weights (log-uniform between
     0.05 and 20, one in 25 missing, one per study, or a single value), TE.tau,
     seed.predict, detail.tau."""
     data, opts = case
     k = len(data["studlab"])
-    # now and then a missing weight (R's checks let it through; metafor omits the study)
-    weights = st.lists(st.tuples(st.floats(-1.3, 1.3), st.integers(0, 24)).map(
-        lambda t: math.nan if t[1] == 0 else float(10.0 ** t[0])), min_size=k, max_size=k)
+    if corpus:   # as the committed fixture corpus was drawn (no missing weight)
+        weights = st.lists(st.floats(-1.3, 1.3).map(lambda x: float(10.0 ** x)),
+                           min_size=k, max_size=k)
+    else:        # now and then a missing weight (R lets it through; metafor omits it)
+        weights = st.lists(st.tuples(st.floats(-1.3, 1.3), st.integers(0, 24)).map(
+            lambda t: math.nan if t[1] == 0 else float(10.0 ** t[0])), min_size=k, max_size=k)
 
     def attach(d):
         kind, w, te_tau, seed, detail = d
@@ -419,9 +422,10 @@ def _with_user_args(case, always: bool = False):
         return (data, o)
 
     kinds = tuple(v for v in USER_GRID["weights"] if v is not None or not always)
-    return st.tuples(st.sampled_from(kinds), weights,
+    te_tau = tuple(v for v in USER_GRID["TE_tau"] if not (corpus and isinstance(v, tuple)))
+    return st.tuples(st.sampled_from(kinds), weights, st.sampled_from(te_tau),
                      *(st.sampled_from(USER_GRID[n]) for n in
-                       ("TE_tau", "seed_predict", "detail_tau"))).map(attach)
+                       ("seed_predict", "detail_tau"))).map(attach)
 
 
 def presentation_args(fun: str) -> st.SearchStrategy[dict]:
@@ -462,11 +466,14 @@ def _with_presentation(fun: str, case):
                      presentation_args(fun).map(lambda p: (data, {**opts, **p})))
 
 
-def _with_subgroups(case):
+def _with_subgroups(case, corpus: bool = False):
     """Add a ``subgroup`` column to about two data sets in three; with subgroups, about one
     case in three asks for a common tau2 (``tau_common = True``; ``tau_preset`` makes R use
     one as well)."""
     data, opts = case
+    if corpus and any(opts.get(n) is not None for n in
+                      ("weights", "weights_common", "weights_random", "TE_tau")):
+        return st.just(case)   # the committed corpus: drawn without subgroups there
     k = len(data["studlab"])
 
     def attach(draw):
@@ -479,7 +486,7 @@ def _with_subgroups(case):
 
 def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = False,
           summaries: bool = False, with_selection: bool = False, user_args: bool = False,
-          user_weights: bool = False,
+          user_weights: bool = False, corpus: bool = False,
           **fixed) -> st.SearchStrategy[tuple]:
     """``(data, options)`` pairs for ``fun``: call ``getattr(pymeta, fun)(**data, **options)``.
 
@@ -526,11 +533,17 @@ def cases(fun: str, min_k: int = 1, max_k: int = 30, *, with_subgroups: bool = F
         out = out.flatmap(lambda c: selection(len(c[0]["studlab"])).map(
             lambda sel: ({**c[0], **sel}, c[1])))
     if user_args or user_weights:
-        out = out.flatmap(lambda c: _with_user_args(c, user_weights))
+        out = out.flatmap(lambda c: _with_user_args(c, user_weights, corpus))
     if user_args:
         out = out.flatmap(lambda c: _with_presentation(fun, c))
+        if fun == "metagen" and corpus:
+            # the layer the committed corpus was drawn with (hypothesis' mutations follow
+            # the strategies' structure); it drops the subset, which the corpus never has
+            out = out.map(lambda c: ({k: v for k, v in c[0].items() if k != "subset"}, c[1])
+                          if any(c[1].get(n) is not None for n in
+                                 ("weights", "weights_common", "weights_random")) else c)
     if with_subgroups and fun in _SUBGROUP_FUNS:
-        out = out.flatmap(_with_subgroups)
+        out = out.flatmap(lambda c: _with_subgroups(c, corpus))
     return out
 
 
