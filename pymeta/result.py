@@ -279,6 +279,14 @@ class Meta:
     #: (metagen: R's common tau2 across subgroups warns before them)
     usw_warning_at: int | None = dataclasses.field(default=None, compare=False, repr=False,
                                                    metadata=_INTERNAL)
+    #: R's global random stream as this analysis left it (metagen / metacont / metamean:
+    #: estmeansd's and pimeta's draws), where ``update`` continues, as R's next call does
+    stream_after: object | None = dataclasses.field(default=None, compare=False, repr=False,
+                                                    metadata=_INTERNAL)
+    #: R's ``object$data`` columns that ``update`` passes metagen / metacont / metamean
+    #: again (see ``pymeta.api.metagen._update_data``, ``pymeta.api._args.stored_column``)
+    update_data: dict | None = dataclasses.field(default=None, compare=False, repr=False,
+                                                 metadata=_INTERNAL)
     #: (method_predict, adhoc_hakn_pi) before meta unsets them where no interval exists
     predict_pre: tuple | None = dataclasses.field(default=None, compare=False, repr=False,
                                                   metadata=_INTERNAL)
@@ -392,10 +400,6 @@ class MetaGen(Meta):
     pscale: float = 1.0
     irscale: float = 1.0
     irunit: str = "person-years"
-    #: R's ``object$data`` columns that ``update`` passes metagen again (see
-    #: ``pymeta.api.metagen._update_data``); not a result field
-    update_data: dict | None = dataclasses.field(default=None, compare=False, repr=False,
-                                                 metadata=_INTERNAL)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -76,3 +76,12 @@ def test_keeprma_with_user_weights_raises():
         pymeta.metagen(**DATA["metagen"], weights=[1.0, 2.0, 3.0], keeprma=True)
     assert pymeta.metagen(**DATA["metagen"], keeprma=True).TE_random == \
         pymeta.metagen(**DATA["metagen"]).TE_random
+
+
+def test_missing_subset_positions_raise():
+    """R analyses a study of missing values for a missing position in subset (x[NA]);
+    pymeta refuses. Missing positions in exclude are skipped, as R skips them."""
+    with pytest.raises(NotImplementedError, match="subset"):
+        pymeta.metagen(**DATA["metagen"], subset=[0, float("nan")])
+    res = pymeta.metagen(**DATA["metagen"], exclude=[float("nan"), 1])
+    assert list(res.exclude) == [False, True, False]

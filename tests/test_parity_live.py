@@ -425,6 +425,16 @@ _USW_NA = [
                                 sd_e=[1.0, 1.1, 0.9, 1.3], n_c=[22.0, 28.0, 24.0, 41.0],
                                 mean_c=[0.9, 0.7, 0.6, 1.1], sd_c=[1.0, 1.2, 1.0, 1.1],
                                 weights=[1.0, 2.0, _NA, 4.0], method_tau="DL", sm="SMD")),
+    # found by CI: the common effect fit's warnings come before the random effects block's
+    # (here IQWiG6's DerSimonian-Laird re-run, warning of the variance ratio)
+    ("metagen", "NA, common, IQWiG6", dict(TE=_TE6, seTE=[1e-4, .2, .3, .1, .25, 3.0],
+                                           weights_common=[_NA, 1.0, 2.0, 1.0, 1.0, 2.0],
+                                           method_random_ci="HK", adhoc_hakn_ci="IQWiG6")),
+    ("metaprop", "NA, common, IQWiG6", dict(event=[100.0, 100.0, 100.0, 50000.0],
+                                            n=[1000.0, 1001.0, 1002.0, 50000.0],
+                                            weights_common=[_NA, _NA, _NA, 1.0],
+                                            method="Inverse", sm="PLN",
+                                            method_random_ci="HK", adhoc_hakn_ci="IQWiG6")),
 ]
 
 
@@ -436,6 +446,53 @@ def test_live_missing_user_weights(r_meta, fun, label, args):
 _CONT4 = dict(n_e=[20.0, 30.0, 25.0, 40.0], mean_e=[1.2, 0.8, 1.0, 2.0],
               sd_e=[1.0, 1.1, 0.9, 1.3], n_c=[22.0, 28.0, 24.0, 41.0],
               mean_c=[0.9, 0.7, 0.6, 1.1], sd_c=[1.0, 1.2, 1.0, 1.1])
+
+#: Missing values in a logical subset / exclude (None is R's logical NA through the
+#: bridge): meta's length check if (is.logical(x) & sum(x) > k.All || ...) meets NA and
+#: stops, unless the vector is longer than the data (R's length error).
+_NA_LOGICAL = [
+    ("metagen", "subset", dict(TE=_TE6, seTE=_SE6, subset=[True, None, True, True, False, True])),
+    ("metagen", "subset, recycled", dict(TE=_TE6, seTE=_SE6, subset=[True, None])),
+    ("metagen", "exclude", dict(TE=_TE6, seTE=_SE6, exclude=[True, None, False, False, False,
+                                                             False])),
+    ("metagen", "exclude, longer", dict(TE=_TE6, seTE=_SE6, exclude=[True, None, *[False] * 5])),
+    ("metacont", "subset", dict(_CONT4, subset=[None, True, True, True])),
+    ("metabin", "exclude", dict(event_e=[5.0, 8.0, 3.0], n_e=[20.0, 30.0, 25.0],
+                                event_c=[7.0, 10.0, 6.0], n_c=[22.0, 28.0, 24.0],
+                                exclude=[False, None, True])),
+    ("metaprop", "subset, longer", dict(event=[5.0, 8.0], n=[20.0, 30.0], method="Inverse",
+                                        subset=[True, True, None])),
+]
+
+
+@pytest.mark.parametrize("fun,label,args", _NA_LOGICAL, ids=[f"{f}-{c}" for f, c, _ in _NA_LOGICAL])
+def test_live_missing_in_logical_selection(r_meta, fun, label, args):
+    check_case(r_meta, fun, args, "missing values in logical subset / exclude", strict=True)
+
+
+#: Missing positions in exclude: R's exclude2[exclude] <- TRUE skips NA subscripts. R
+#: counts positions from 1, pymeta from 0, so R gets its own arguments here.
+_NA_EXCLUDE = [
+    ("metagen", dict(TE=_TE6, seTE=_SE6), [2.0, _NA, 5.0], False),
+    ("metagen", dict(TE=_TE6, seTE=_SE6, subgroup=list("aabbab")), [_NA, 1.0], False),
+    ("metacont", dict(_CONT4, sm="SMD"), [_NA, 4.0], False),
+    ("metamean", dict(n=[20.0, 30.0, 25.0], mean=[1.2, 0.8, 1.0], sd=[1.0, 1.1, 0.9]),
+     [_NA, _NA, _NA], False),
+    ("metagen", dict(TE=_TE6[:3], seTE=_SE6[:3]), [1.0, _NA, 2.0, 3.0], True),   # too long
+]
+
+
+@pytest.mark.parametrize("fun,data,r_pos,stops", _NA_EXCLUDE,
+                         ids=[f"{f}{i}" for i, (f, *_) in enumerate(_NA_EXCLUDE)])
+def test_live_missing_exclude_positions(r_meta, fun, data, r_pos, stops):
+    fields = fields_to_compare(_CLS[fun])
+    out = r_meta.run_many(fun, [{**data, "exclude": r_pos}], fields)[0]
+    py_pos = [p - 1 for p in r_pos]            # NaN stays NaN
+    res = campaign.evaluate(fun, {**data, "exclude": py_pos}, out, r_meta, fields=fields,
+                            strict=True)
+    assert res.status == ("r_error" if stops else "ok"), res.detail
+
+
 #: TE.tau as R meta takes it, unchecked: a vector is recycled in hetcalc's
 #: sum(w * (TE - TE.tau)^2, na.rm = TRUE) (R's warning where the lengths do not fit),
 #: logicals count as numbers, character values stop R's arithmetic (only with DL).

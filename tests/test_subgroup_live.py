@@ -314,7 +314,10 @@ _CHANGES = st.sampled_from([{"method_tau": "PM"}, {"method_tau": "DL"},
                             "metainc", "metarate"]),
        data=st.data(), changes=_CHANGES)
 def test_live_update(r_meta, fun, data, changes):
-    d, opts = data.draw(strategies.cases(fun, max_k=15, with_subgroups=True))
+    # with medians / quartiles / ranges (metacont, metamean), subset / exclude and user
+    # arguments: what update.meta takes from object$data
+    d, opts = data.draw(strategies.cases(fun, max_k=15, with_subgroups=True, summaries=True,
+                                         with_selection=True, user_args=True))
     check(r_meta, fun, {**d, **opts}, "update", changes, label=f"update {fun}")
 
 
@@ -647,6 +650,77 @@ _GEN_UPDATE = [
 @pytest.mark.parametrize("args", _GEN_UPDATE, ids=[str(i) for i in range(len(_GEN_UPDATE))])
 def test_live_update_metagen_inputs(r_meta, args, changes):
     check(r_meta, "metagen", args, "update", changes, label="update metagen inputs")
+
+
+_Q = dict(n_e=[20.0, 30.0, 25.0, 40.0], mean_e=[1.2, _NAN, 1.0, _NAN],
+          sd_e=[1.0, _NAN, 0.9, 1.3], n_c=[22.0, 28.0, 24.0, 41.0], mean_c=[0.9, 0.7, 0.6, 1.1],
+          sd_c=[1.0, 1.2, 1.0, _NAN], median_e=[1.0, 0.9, 1.0, 1.8], q1_e=[0.5, 0.4, 0.5, 1.1],
+          q3_e=[1.5, 1.6, 1.5, 2.6], min_c=[0.0, 0.1, 0.0, -0.5], max_c=[2.0, 2.1, 1.9, 3.0],
+          median_c=[0.9, 0.7, 0.6, 1.1])
+_M = dict(n=[20.0, 30.0, 25.0, 40.0], mean=[1.2, _NAN, 1.0, 2.0], sd=[1.0, _NAN, 0.9, _NAN],
+          median=[1.0, 0.9, 1.0, 1.8], q1=[0.5, 0.4, 0.5, 1.1], q3=[1.5, 1.6, 1.5, 2.6])
+#: update() of metacont / metamean results with approximated means and SDs: R's
+#: update.meta hands them object$data's means and SDs (after the approximations), the
+#: medians, quartiles and ranges, and the approximation labels (metacont: data columns;
+#: metamean: the result's own, of the subset's length, so R stops with a subset whose
+#: studies were approximated); see pymeta.api.update._approx_data.
+_APPROX_UPDATE = [
+    ("metacont", dict(_Q)),
+    ("metacont", dict(_Q, sm="SMD", method_mean="Wan", method_sd="Wan")),
+    ("metacont", dict(_Q, subset=[_T, _T, _F, _T])),
+    ("metacont", dict(_Q, exclude=[_F, _T, _F, _F])),
+    ("metacont", dict(_Q, approx_mean_e=["", "iqr", "", "iqr"], approx_sd_c=["", "", "", "range"])),
+    ("metacont", dict(_Q, approx_sd_e="iqr", subset=[_T, _F, _F, _F])),
+    ("metacont", dict(_Q, mean_e=[1.2, 0.8, 1.0, 2.0], sd_e=[1.0, 1.1, 0.9, 1.3],
+                      sd_c=[1.0, 1.2, 1.0, 1.1])),
+    ("metamean", dict(_M)),
+    ("metamean", dict(_M, sm="MLN", method_mean="Wan")),
+    ("metamean", dict(_M, subset=[_T, _T, _F, _F])),      # R stops (labels' length)
+    ("metamean", dict(_M, subset=[_T, _F, _T, _F])),      # no approximation in the subset
+    ("metamean", dict(_M, approx_mean=["", "iqr", "", ""], approx_sd=["", "iqr", "", "iqr"])),
+]
+
+
+@pytest.mark.parametrize("changes", [{"method_tau": "DL"}, {"sm": "ROM"}])
+@pytest.mark.parametrize("fun,args", _APPROX_UPDATE,
+                         ids=[f"{f}{i}" for i, (f, _) in enumerate(_APPROX_UPDATE)])
+def test_live_update_approximations(r_meta, fun, args, changes):
+    if fun == "metamean" and "sm" in changes:
+        changes = {"sm": "MLN" if args.get("sm") != "MLN" else "MRAW"}
+    check(r_meta, fun, args, "update", changes, label="update approximations")
+
+
+@pytest.mark.parametrize("fun", ["metacont", "metamean"])
+def test_update_subset_positions_as_r(r_meta, fun):
+    """metacont / metamean store the subset's means and SDs with
+    data$.mean.e[data$.subset] <- mean.e, as metagen stores its estimates (R counts
+    positions from 1): with positions out of order update.meta analyses misplaced
+    values, here with approximated ones too."""
+    from pymeta.reference import bridge
+    bridge._load()
+    ro = bridge._state["ro"]
+    if fun == "metacont":
+        call = ("meta::metacont(c(20, 30, 25, 40), c(1.2, NA, 1, 2), c(1, NA, .9, 1.3), "
+                "c(22, 28, 24, 41), c(.9, .7, .6, 1.1), c(1, 1.2, 1, 1.1), "
+                "median.e = c(1, .9, 1, 1), q1.e = c(.5, .4, .5, .5), "
+                "q3.e = c(1.5, 1.6, 1.5, 1.5), subset = c(4, 2, 1))")
+        m = pymeta.metacont([20., 30, 25, 40], [1.2, _NAN, 1, 2], [1, _NAN, .9, 1.3],
+                            [22., 28, 24, 41], [.9, .7, .6, 1.1], [1, 1.2, 1, 1.1],
+                            median_e=[1, .9, 1, 1], q1_e=[.5, .4, .5, .5],
+                            q3_e=[1.5, 1.6, 1.5, 1.5], subset=[3, 1, 0])
+    else:
+        call = ("meta::metamean(c(20, 30, 25, 40), c(1.2, .8, 1, 2), c(1, 1.1, .9, 1.3), "
+                "subset = c(4, 1, 3))")
+        m = pymeta.metamean([20., 30, 25, 40], [1.2, .8, 1, 2], [1, 1.1, .9, 1.3],
+                            subset=[3, 0, 2])
+    r = ro.r(f'''local({{
+        u <- update({call}, method.tau = "DL")
+        list(TE = u$TE, seTE = u$seTE, TE.random = u$TE.random, lower.random = u$lower.random)
+    }})''')
+    out = {k: np.array(v) for k, v in zip(r.names, r)}
+    u = m.update(method_tau="DL")
+    for f in out:
+        assert compare_field(f, getattr(u, f.replace(".", "_")), out[f]).ok, f
 
 
 def test_update_metagen_subset_positions_as_r(r_meta):

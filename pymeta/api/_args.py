@@ -195,32 +195,53 @@ def reject_unsupported(fun: str, given: dict, lacking: frozenset) -> None:
             raise TypeError(f"{fun}() got an unexpected keyword argument '{name}'")
 
 
+def _missing(e) -> bool:
+    """An element R reads as NA: None, NaN or pandas' NA."""
+    return (e is None or (isinstance(e, (float, np.floating)) and math.isnan(e))
+            or type(e).__name__ == "NAType")
+
+
 def _study_selection(value, k_all: int, arg: str, data) -> np.ndarray | None:
     """A ``subset``/``exclude`` argument as positions (0-based) into the k_all studies.
 
     Accepted as in R meta (``x[subset]``, ``exclude2[exclude] <- TRUE``): a logical
     vector (recycled when shorter, as R's logical indexing is) or integer positions --
     0-based in pymeta, where R counts from 1. With ``data``, a string names a column.
+
+    Missing values as meta 8.5's section (4) meets them: in a logical vector (booleans
+    with None or pandas' NA; None alone is R's logical NA) ``sum(x)`` is NA, so its
+    ``if (is.logical(x) & sum(x) > k.All || length(x) > k.All)`` stops with R's
+    "missing value where TRUE/FALSE needed" unless the vector is longer than the data.
+    A missing position of ``exclude`` is skipped, as R's ``exclude2[exclude] <- TRUE``
+    skips NA subscripts.
     """
     value = column(value, data, arg)
     if hasattr(value, "to_numpy"):
         value = value.to_numpy(dtype=object)
     v = np.asarray(value, dtype=object).ravel()
-    if v.size and all(isinstance(e, (bool, np.bool_)) for e in v):
-        mask = v.astype(bool)
-        if int(mask.sum()) > k_all or mask.size > k_all:
+    miss = np.array([_missing(e) for e in v], dtype=bool)
+    logical = v.size and all(isinstance(e, (bool, np.bool_)) for e in v[~miss]) and (
+        not miss.all() or not any(isinstance(e, (float, np.floating)) for e in v))
+    if logical:
+        if v.size > k_all:
             return None  # caller raises R's length error
+        if miss.any():
+            raise ValueError(f"Argument '{r_name(arg)}' has missing values: R meta stops with "
+                             "'missing value where TRUE/FALSE needed'.")
+        mask = v.astype(bool)
         return np.flatnonzero(np.resize(mask, k_all) if mask.size else mask)
-    if any(e is None or (isinstance(e, float) and math.isnan(e)) for e in v):
-        raise NotImplementedError(f"Missing values in argument '{r_name(arg)}' are not "
-                                  "implemented in pymeta.")
+    if miss.any() and arg != "exclude":
+        raise NotImplementedError(f"Missing positions in argument '{r_name(arg)}' are not "
+                                  "implemented in pymeta (R analyses a study of missing "
+                                  "values there).")
+    vals = v[~miss]
     if not all(isinstance(e, (int, np.integer)) and not isinstance(e, (bool, np.bool_))
-               or (isinstance(e, (float, np.floating)) and float(e).is_integer()) for e in v):
+               or (isinstance(e, (float, np.floating)) and float(e).is_integer()) for e in vals):
         raise ValueError(f"Argument '{r_name(arg)}' must be a logical vector or integer "
                          "positions (0-based).")
     if v.size > k_all:
         return None
-    idx = v.astype(int)
+    idx = vals.astype(int)
     if np.any(idx < 0) or np.any(idx >= k_all):
         raise ValueError(f"Argument '{r_name(arg)}': positions must be between 0 and "
                          f"{k_all - 1} (0-based).")
@@ -251,20 +272,6 @@ def select_studies(subset, exclude, k_all: int, data=None, *, subset_msg: str = 
     return idx, excl
 
 
-def r_take(x, mask) -> np.ndarray:
-    """R's ``x[mask]`` for a logical ``mask``: a mask shorter than ``x`` is recycled over
-    it, a longer one reads NA (NaN, or None for other values) past the end of ``x``."""
-    x, mask = np.asarray(x), np.asarray(mask, dtype=bool)
-    if mask.size <= x.size:
-        return x[np.resize(mask, x.size)] if x.size else x
-    if x.dtype.kind == "f":
-        ext = np.full(mask.size, np.nan)
-    else:
-        ext = np.full(mask.size, None, dtype=object)
-    ext[:x.size] = x
-    return ext[mask]
-
-
 def take(v, idx):
     """``v[idx]`` for a per-study vector (numpy array, tuple of labels) or None."""
     if v is None or idx is None:
@@ -272,6 +279,35 @@ def take(v, idx):
     if isinstance(v, tuple):
         return tuple(v[i] for i in idx)
     return np.asarray(v)[idx]
+
+
+def stored_column(given, idx, new) -> np.ndarray:
+    """A per-study column of R's ``object$data`` after the analysis: without ``subset``
+    the values analysed (``data$.x <- x``); with ``subset`` the values of all studies as
+    given, where the rows of the studies analysed get the analysed values by
+    ``data$.x[data$.subset] <- x``: the subset's values in its own order, assigned to its
+    rows in the data's order (so positions listed out of order misplace them, as in R),
+    recycled as R recycles them."""
+    new = np.asarray(new)
+    if idx is None:
+        return new.copy()
+    col = np.array(given, dtype=new.dtype if new.dtype.kind == "f" else object)
+    keep = np.zeros(col.size, dtype=bool)
+    keep[np.asarray(idx, dtype=int)] = True
+    col[keep] = np.resize(new, int(keep.sum()))
+    return col
+
+
+def subset_column(values, idx, k_all: int) -> np.ndarray:
+    """R's ``data$.x <- NA; data$.x[subset] <- x`` (metabin's and metainc's increments):
+    the subset's values at their own positions, NA elsewhere; without ``subset`` the
+    values."""
+    values = np.asarray(values, dtype=float)
+    if idx is None:
+        return values.copy()
+    col = np.full(k_all, np.nan)
+    col[np.asarray(idx, dtype=int)] = np.resize(values, len(idx)) if len(idx) else values
+    return col
 
 
 def subset_studies(idx, x: dict, labels: tuple, excl, *per_study):

@@ -22,8 +22,8 @@ from ..model.heterogeneity import pval_Q
 from ..model.intervals import ci
 from ..result import MetaBin
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, select_studies, setchar, studlabs, subset_studies,
-                    user_increments)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_column,
+                    subset_studies, user_increments)
 from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
@@ -192,6 +192,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
         incr_c = np.resize(incr_c, k_all) if incr_c.size == 1 else incr_c
         check_length("event_e", k_all, incr_e=incr_e, incr_c=incr_c)
     idx, excl = select_studies(subset, exclude, k_all, data)
+    k_given = k_all
     uargs = subset_user_args(uargs, idx, k_all, "metabin")
     if k_all:   # R's section (6): the analysis uses the subset only
         x, labels, excl, (incr, incr_e, incr_c) = subset_studies(idx, x, labels, excl, incr,
@@ -317,7 +318,8 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
                    print_CMH=print_CMH, pscale=pscale,
                    # R reports the increments used in the MH sums (zero with MH.exact)
                    incr_e=incr_e_out, incr_c=incr_c_out,
-                   incr_data=(cc.incr_e, cc.incr_c),
+                   incr_data=(subset_column(cc.incr_e, idx, k_given),
+                              subset_column(cc.incr_c, idx, k_given)),
                    k_MH=float((common_fit[2] > 0).sum()) if method == "MH" else np.nan,
                    warnings=tuple(w.warnings), notes=tuple(w.notes))
 

@@ -21,7 +21,8 @@ from ..effects.continuous import mean_difference, ratio_of_means, standardised_m
 from ..model.intervals import ci
 from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
-                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
+                    reject_unsupported, select_studies, setchar, stored_column, studlabs,
+                    subset_studies)
 from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
@@ -117,6 +118,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     s_x = {name: (None if v is None else numeric(v, name, labels)) for name, v in summ.items()}
     # R's section (6): the subset of the data, summaries and approximation labels
     idx, excl = select_studies(subset, exclude, k_all, data)
+    given = (dict(x), dict(s_x), dict(approx), k_all)   # for R's object$data (update)
     uargs = subset_user_args(uargs, idx, k_all, "metacont")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
     s_x, approx = subset_approx(idx, k_all, s_x, approx, column(subset, data, "subset"))
@@ -137,6 +139,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
             approx_sd=approx[f"approx_sd_{arm}"], stream=stream,
             explicit_iqr_range_median_raw=arm == "c")
     approx = {name: r_labels(v) for name, v in approx.items()}
+    update_data = _update_data(given, idx, x, approx)
 
     data6 = (x["n_e"], x["mean_e"], x["sd_e"], x["n_c"], x["mean_c"], x["sd_c"])
     if sm == "MD":
@@ -206,4 +209,26 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
                     method_sd=method_sd if (approx["approx_sd_e"] is not None
                                             or approx["approx_sd_c"] is not None) else "",
                     **s_x, **approx,
-                    warnings=tuple(w.warnings), notes=tuple(w.notes))
+                    warnings=tuple(w.warnings), notes=tuple(w.notes), update_data=update_data)
+
+
+def _update_data(given: tuple, idx, x: dict, approx: dict) -> dict:
+    """The columns of R's ``object$data`` that ``update.meta`` hands metacont again
+    (metacont.R sections (5) and the end): means and SDs after the approximations
+    (:func:`._args.stored_column`), the medians, quartiles and ranges as given, and the
+    ``approx.*`` labels: those given (a single one fills every row) or "", where the
+    studies analysed get the labels of the approximations made; no column when no study
+    was approximated (R drops it)."""
+    x_all, s_all, labels_given, k_all = given
+    out = {name: stored_column(x_all[name], idx, x[name])
+           for name in ("mean_e", "sd_e", "mean_c", "sd_c")}
+    out.update(s_all)
+    for name, final in approx.items():
+        if final is None:
+            out[name] = None
+            continue
+        user = labels_given[name]
+        base = [""] * k_all if user is None else (list(user) * k_all if len(user) == 1
+                                                    else list(user))
+        out[name] = tuple(stored_column(base, idx, np.asarray(final, dtype=object)))
+    return out

@@ -24,7 +24,7 @@ from ..effects.correlation import cor2z
 from ..effects.proportion import p2asin, p2logit
 from ._args import (MetaWarning, Warn, check_length, check_level, check_logical, column,
                     column_or_value, numeric, reject_unsupported, select_studies, setchar,
-                    setchar_vec, studlabs, subset_studies)
+                    setchar_vec, stored_column, studlabs, subset_studies)
 from .subgroup import meta_function
 from ..effects import approx as _approx
 from ..effects.estmeansd import make_stream, report as report_estmeansd
@@ -556,27 +556,18 @@ def _update_data(given: dict, idx, TE, seTE, approx_fields) -> dict:
     the data frame) or, without them, the labels of the approximations made (""
     elsewhere). With ``cycles``: the standard errors before the n-of-1 ones."""
     k_all = given["TE"].size
-    keep = np.ones(k_all, dtype=bool)
-    if idx is not None:
-        keep = np.zeros(k_all, dtype=bool)
-        keep[np.asarray(idx)] = True
     out = dict(lower=given["lower"], upper=given["upper"],
                level_ci=given["level_ci"] if (given["lower"] is not None
                                               or given["upper"] is not None) else None)
     for name, new in (("TE", TE), ("seTE", seTE)):
-        col = given[name].copy()
-        col[keep] = new if idx is None else np.resize(new, int(keep.sum()))
-        out[name] = col
+        out[name] = stored_column(given[name], idx, np.asarray(new, dtype=float))
     for name in ("approx_TE", "approx_seTE"):
         user = given["labels"][name]
         made = None if approx_fields is None else approx_fields[name]
         if user is not None:
             out[name] = tuple(user) if len(user) == k_all else (user[0],) * k_all
         elif made is not None:
-            col = np.full(k_all, "", dtype=object)
-            col[keep] = made if idx is None else np.resize(np.asarray(made, dtype=object),
-                                                           int(keep.sum()))
-            out[name] = tuple(col)
+            out[name] = tuple(stored_column([""] * k_all, idx, np.asarray(made, dtype=object)))
         else:
             out[name] = None
     return out

@@ -25,8 +25,8 @@ from ..effects import rate
 from ..model.intervals import ci
 from ..result import MetaInc
 from ._args import (Warn, check_length, check_logical, column, numeric,
-                    reject_unsupported, select_studies, setchar, studlabs, subset_studies,
-                    user_increments)
+                    reject_unsupported, select_studies, setchar, studlabs, subset_column,
+                    subset_studies, user_increments)
 from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
@@ -132,6 +132,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     idx, excl = select_studies(subset, exclude, k_all, data)
+    k_given = k_all
     uargs = subset_user_args(uargs, idx, k_all, "metainc")
     # R's section (6): the subset of the data and of the (user) increments
     x, labels, excl, (incr_arr, ne, nc, *user_s) = subset_studies(
@@ -189,6 +190,8 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     return MetaInc(**fields, event_e=ee, time_e=te, event_c=ec, time_c=tc,
                    incr=incr_field(incr_arr), method_incr=method_incr, sparse=sparse,
                    incr_e=incr_e_v, incr_c=incr_c_v, k_MH=k_MH, irscale=irscale,
+                   incr_data=(subset_column(incr_e_v, idx, k_given),
+                              subset_column(incr_c_v, idx, k_given)),
                    irunit=irunit, n_e=ne, n_c=nc,
                    warnings=tuple(w.warnings), notes=tuple(w.notes))
 

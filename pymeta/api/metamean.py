@@ -22,7 +22,8 @@ from ..model.intervals import ci
 from ..model.rmath import rlog
 from ..result import MetaMean
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
-                    reject_unsupported, select_studies, setchar, studlabs, subset_studies)
+                    reject_unsupported, select_studies, setchar, stored_column, studlabs,
+                    subset_studies)
 from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
@@ -107,6 +108,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     s_x = {name: (None if v is None else numeric(v, name, labels)) for name, v in summ.items()}
     # R's section (6): the subset of the data, summaries and approximation labels
     idx, excl = select_studies(subset, exclude, k_all, data)
+    given = (dict(x), dict(s_x), dict(approx), k_all)   # for R's object$data (update)
     uargs = subset_user_args(uargs, idx, k_all, "metamean")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
     s_x, approx = subset_approx(idx, k_all, s_x, approx, column(subset, data, "subset"))
@@ -117,6 +119,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
         method_sd=method_sd, approx_mean=approx["approx_mean"], approx_sd=approx["approx_sd"],
         stream=stream)
     approx = dict(approx_mean=r_labels(am), approx_sd=r_labels(asd))
+    update_data = _update_data(given, idx, x)
 
     eff = (raw_mean if sm == "MRAW" else log_mean)(x["n"], x["mean"], x["sd"])
     # R meta's warnings, in R's order (setmethodpredict's come first)
@@ -164,4 +167,15 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
                     method_mean=method_mean if approx["approx_mean"] is not None else "",
                     method_sd=method_sd if approx["approx_sd"] is not None else "",
                     **s_x, **approx,
-                    warnings=tuple(w.warnings), notes=tuple(w.notes))
+                    warnings=tuple(w.warnings), notes=tuple(w.notes), update_data=update_data)
+
+
+def _update_data(given: tuple, idx, x: dict) -> dict:
+    """The columns of R's ``object$data`` that ``update.meta`` hands metamean again
+    (metamean.R): means and SDs after the approximations (:func:`._args.stored_column`)
+    and the medians, quartiles and ranges as given. (R's update passes the result's own
+    ``approx.mean`` / ``approx.sd``, not a data column: :func:`pymeta.api.update`.)"""
+    x_all, s_all, _, _ = given
+    out = {name: stored_column(x_all[name], idx, x[name]) for name in ("mean", "sd")}
+    out.update(s_all)
+    return out

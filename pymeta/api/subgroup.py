@@ -20,11 +20,11 @@ import math
 
 import numpy as np
 
-from ..effects.estmeansd import make_stream
+from ..effects.estmeansd import continued, make_stream
 from ..model.heterogeneity import pval_Q
-from ..model.rmath import r_sum, rsum, weighted_mean
+from ..model.rmath import r_sum, r_take, rsum, weighted_mean
 from . import subgroup_multi, subgroup_tau
-from ._args import column, r_take
+from ._args import column
 
 __all__ = ["meta_function", "DATA_ARGS", "sub_call", "subgroup_fields"]
 
@@ -105,7 +105,7 @@ def _user_options(fun: str, res, sel) -> dict:
     every function, and to metagen alone ``weights.common = x$weights.common[sel]`` and
     ``weights.random = x$weights.random[sel]`` (the other functions' subgroups are pooled
     without user weights). metagen keeps the weights of all studies given (not subset),
-    so with ``subset`` R's ``[sel]`` recycles the shorter mask (:func:`._args.r_take`)."""
+    so with ``subset`` R's ``[sel]`` recycles the shorter mask (:func:`pymeta.model.rmath.r_take`)."""
     out = {} if res.TE_tau is None else {"TE_tau": res.TE_tau}
     if fun == "metagen":
         for name in ("weights_common", "weights_random"):
@@ -420,8 +420,9 @@ def meta_function(fun):
             dep = []
 
         def finish(res, has_subgroup):
+            more = {} if stream is None else {"stream_after": continued(stream)}
             return res.replace(**presentation.result_fields(name, res, pres,
-                                                            has_subgroup=has_subgroup))
+                                                            has_subgroup=has_subgroup), **more)
         if byvar is not None:   # meta's deprecated2(subgroup, ..., byvar, ...)
             # (with warn.deprecated, except in metacor, which does not pass it on)
             silent = not pres.get("warn_deprecated", True) and name != "metacor"

@@ -24,8 +24,9 @@ import warnings
 from ..defaults import CHOICES
 from ..model.metareg import hetcalc_subgroup
 from ..model.pooling import ModelOptions, hetcalc
+from ..model.rmath import r_take
 from ..model.tau2 import MetaforWarning
-from ._args import r_take, setchar
+from ._args import setchar
 
 __all__ = ["PRESET_WARNING", "resolve", "residual_fields", "fill_within",
            "with_check_warnings"]
@@ -87,7 +88,7 @@ def residual_fields(name: str, res, subgroup, tau_preset=None) -> tuple[dict | N
 
 
 def _r_subset(x: list, mask: np.ndarray) -> list:
-    """R's ``x[mask]`` of a list of labels (:func:`._args.r_take`)."""
+    """R's ``x[mask]`` of a list of labels (:func:`pymeta.model.rmath.r_take`)."""
     arr = np.empty(len(x), dtype=object)
     arr[:] = x
     return list(r_take(arr, mask))

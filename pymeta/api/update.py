@@ -140,8 +140,22 @@ def _metagen_data(res, call: dict) -> dict:
     return out
 
 
+def _approx_data(fun: str, res) -> dict:
+    """What R's update.meta hands metacont / metamean besides n: ``object$data``'s means
+    and SDs after the approximations, the medians, quartiles and ranges, the ``approx.*``
+    labels (metacont: the data columns; metamean: the result's own ``approx.mean`` /
+    ``approx.sd``, of the subset's length, so R stops where a subset's studies were
+    approximated)."""
+    out = {k: v for k, v in res.update_data.items() if v is not None}
+    if fun == "metamean":
+        out.update({name: tuple(getattr(res, name)) for name in ("approx_mean", "approx_sd")
+                    if getattr(res, name) is not None})
+    return out
+
+
 def update(res, **changes):
     import pymeta
+    from ..effects.estmeansd import continued
     from ..defaults import DEFAULTS
     from .subgroup import DATA_ARGS
     if res.call is None:
@@ -184,6 +198,10 @@ def update(res, **changes):
         level_hetstat=res.level_hetstat, method_I2=res.method_I2, prediction=res.prediction,
         level_predict=res.level_predict, backtransf=res.backtransf, control=call.get("control"),
         warn=False)
+    if fun in ("metacont", "metamean") and res.update_data is not None:
+        args.update(_approx_data(fun, res))
+        # R: method.mean = object$method.mean, "" (no approximation) becomes "Luo"
+        opts.update(method_mean=res.method_mean or "Luo", method_sd=res.method_sd or "Shi")
     if _na(res.tau_preset) is not None:
         # R: tau.preset = object$tau.preset, kept whatever else changes
         opts["tau_preset"] = res.tau_preset
@@ -272,9 +290,13 @@ def update(res, **changes):
     from . import presentation
     opts = {k: v for k, v in opts.items() if k in accepted or k in presentation.ARGS[fun]}
     # R: weights.common / weights.random / seed.predict / TE.tau / detail.tau = object$...
-    for name in ("weights_common", "weights_random", "seed_predict", "TE_tau"):
+    for name in ("weights_common", "weights_random", "seed_predict", "TE_tau", "detail_tau"):
         if getattr(res, name, None) is not None:
             opts[name] = getattr(res, name)
+    if res.stream_after is not None and "seed_estmeansd" in accepted:
+        # R's update.meta passes no seed: the approximations draw from R's global stream
+        # where the analysis left it
+        opts["seed_estmeansd"] = continued(res.stream_after)
     opts.update(changes)
     # R's update.meta calls metacont without backtransf (so gs("backtransf"), TRUE) and
     # no meta function with keepdata (metagen: gs("keepdata"), TRUE), whatever is given

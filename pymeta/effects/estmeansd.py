@@ -20,6 +20,7 @@ state of that stream. Here the stream is an explicit :class:`~pymeta.model.rrng.
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -394,6 +395,14 @@ def estimate(method: str, want: str, n: np.ndarray, stream: RStream | None, **co
         res = fun(**kw, n=float(n[i]), rng=stream.rng)
         stream.warnings.extend(res.warnings)
         out[i] = res.est_mean if want == "mean" else res.est_sd
+    return out
+
+
+def continued(stream: RStream) -> RStream:
+    """A copy of ``stream`` at its current position, with no warnings and no draws yet: the
+    global stream as R leaves it after one analysis, for the next (``update``)."""
+    out = copy.deepcopy(stream)
+    out.warnings, out.used = [], False
     return out
 
 

@@ -299,7 +299,10 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
                   tau=opts.tau_preset, lower_tau=NA, upper_tau=NA, method_tau_ci="",
                   sign_lower_tau="", sign_upper_tau="")
 
-    # Common effect model (Cooper & Hedges 1994, p. 265-6)
+    # Common effect model (Cooper & Hedges 1994, p. 265-6); with user weights R fits
+    # metafor's model here instead (its warnings before the random effects block's)
+    usw_common = (None if opts.weights_common is None
+                  else _marked(_usw_common, TE, seTE, usable, opts))
     with np.errstate(all="ignore"):
         w_common = 1 / seTE ** 2
     w_common[np.isnan(w_common) | np.isnan(TE) | exclude] = 0
@@ -332,7 +335,7 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         seTE_hakn = float(np.sqrt(np.float64(q) / sw_random))
 
     # With user-specified random effects weights R's metagen runs none of the classic CI /
-    # PI code below (nor its stops: recycling, if (NA)); _user_weights fills those fields.
+    # PI code below (nor its stops: recycling, if (NA)); _usw_random fills those fields.
     usw_random = opts.weights_random is not None
     if not usw_random:
         method_random_ci, adhoc_ci = _recycle(adhoc_ci, method_random_ci, "HK",
@@ -439,56 +442,69 @@ def pool(TE, seTE, exclude, opts: ModelOptions) -> dict:
         seTE_hakn_pi=seTE_hakn, seTE_hakn_adhoc_pi=np.array(seTE_hakn_adhoc_pi),
         Rb=Rb.TE, lower_Rb=Rb.lower, upper_Rb=Rb.upper, tau2_calc=tau2_calc,
     )
-    if opts.weights_common is not None or opts.weights_random is not None:
-        # metafor's warnings of these fits, marked: metagen's common tau2 across subgroups
-        # (hcc) comes before them in R (pymeta.api.subgroup places its warnings there)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            _user_weights(res, TE, seTE, usable, opts, k, tau2_fit, given)
-        for c in caught:
-            if issubclass(c.category, tau2_mod.MetaforWarning):
-                warnings.warn(str(c.message), usw.UswWarning, stacklevel=2)
-            else:
-                warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
+    if usw_common is not None:
+        res.update(usw_common)
+    if usw_random:
+        _marked(_usw_random, res, TE, seTE, usable, opts, k, tau2_fit, given)
     return _finish_predict(res)
 
 
-def _user_weights(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_fit: float,
-                  given: tuple) -> None:
-    """Replace the common / random effects fields by the fits with user-specified weights
-    (meta ``metagen`` (12), ``usw.common`` / ``usw.random``; see :mod:`pymeta.model.usw`).
-    A missing weight leaves its study out of metafor's fit (rma.uni's NA handling, with
-    its warning), while meta's ``k`` still counts it."""
-    if opts.weights_common is not None:   # rma.uni(method = "FE"): only its variance check
-        w_c = usw.fit_weights(opts.weights_common, usable)   # (after its length check)
-        fit, w_c = usw.drop_missing_weights(usable, w_c)
+def _marked(fit, *args):
+    """Run one fit with user weights, its metafor warnings marked as :class:`usw.UswWarning`:
+    metagen's common tau2 across subgroups (hcc) comes before them in R
+    (:mod:`pymeta.api.subgroup` places its warnings there)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fit(*args)
+    for c in caught:
+        if issubclass(c.category, tau2_mod.MetaforWarning):
+            warnings.warn(str(c.message), usw.UswWarning, stacklevel=3)
+        else:
+            warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
+    return out
+
+
+def _usw_common(TE, seTE, usable, opts: ModelOptions) -> dict:
+    """The common effect fields of the fit with user-specified weights (meta ``metagen``
+    (12), ``usw.common``: rma.uni(method = "FE"); see :mod:`pymeta.model.usw`). R fits it
+    after hetcalc, before the random effects block, so its warnings come there. A missing
+    weight leaves its study out of metafor's fit (rma.uni's NA handling, with its
+    warning), while meta's ``k`` still counts it."""
+    w_c = usw.fit_weights(opts.weights_common, usable)   # (after its length check)
+    fit, w_c = usw.drop_missing_weights(usable, w_c)
+    vi = seTE[fit] ** 2
+    usw.variance_ratio_warning(vi)     # rma.uni(method = "FE"): only its variance check
+    usw.check_all_infinite(vi)         # (and, with k > 1, its heterogeneity block)
+    return usw.common_usw(TE, seTE, fit, w_c, opts)
+
+
+def _usw_random(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_fit: float,
+                given: tuple) -> None:
+    """Replace the random effects fields by the fits with user-specified weights (meta
+    ``metagen`` (12), ``usw.random``; R runs them where its classic random effects block
+    would run)."""
+    if opts.usw_adhoc_dropped:
+        warnings.warn("Ad hoc variance correction not implemented for user-specified "
+                      "weights.", tau2_mod.MetaforWarning, stacklevel=2)
+    # one rma.uni fit per CI method, each estimating tau2 (and warning) anew; hetcalc's
+    # TE.tau and tau.preset do not reach them
+    w_r = usw.fit_weights(opts.weights_random, usable)   # rma.uni's first check
+    for i, m in enumerate(given[0]):
+        fit, w_fit = usw.drop_missing_weights(usable, w_r, warn=True)
         vi = seTE[fit] ** 2
-        usw.variance_ratio_warning(vi)
-        usw.check_all_infinite(vi)         # (and, with k > 1, its heterogeneity block)
-        res.update(usw.common_usw(TE, seTE, fit, w_c, opts))
-    if opts.weights_random is not None:
-        if opts.usw_adhoc_dropped:
-            warnings.warn("Ad hoc variance correction not implemented for user-specified "
-                          "weights.", tau2_mod.MetaforWarning, stacklevel=2)
-        # one rma.uni fit per CI method, each estimating tau2 (and warning) anew; hetcalc's
-        # TE.tau and tau.preset do not reach them
-        w_r = usw.fit_weights(opts.weights_random, usable)   # rma.uni's first check
-        for i, m in enumerate(given[0]):
-            fit, w_fit = usw.drop_missing_weights(usable, w_r, warn=True)
-            vi = seTE[fit] ** 2
-            if vi.size == 1 and m == "HK":
-                warnings.warn('Setting argument test="z" since k=1.', tau2_mod.MetaforWarning,
-                              stacklevel=2)
-            if vi.size > 1 and bool(np.isinf(vi).any()):
-                # hetcalc left these studies out; rma.uni gets them (see usw.tau2_infinite_vi)
-                tau2_fit = usw.tau2_infinite_vi(TE[fit], vi, opts.method_tau, opts.control)
-            elif k > 1:
-                tau2_fit = _estimate_tau2(TE[fit], vi, opts.method_tau, opts.control).tau2
-        # R keeps the unrecycled CI / PI methods and ad hoc settings (no KR fallback)
-        mr, mp, adhoc_ci, adhoc_pi = (tuple(g) for g in given)
-        res.update(usw.random_usw(TE, seTE, fit, w_fit, tau2_fit, k, opts,
-                                  mr, mp, res["Q"], res["df_Q"]))
-        res.update(adhoc_hakn_ci=adhoc_ci, adhoc_hakn_pi=adhoc_pi)
+        if vi.size == 1 and m == "HK":
+            warnings.warn('Setting argument test="z" since k=1.', tau2_mod.MetaforWarning,
+                          stacklevel=2)
+        if vi.size > 1 and bool(np.isinf(vi).any()):
+            # hetcalc left these studies out; rma.uni gets them (see usw.tau2_infinite_vi)
+            tau2_fit = usw.tau2_infinite_vi(TE[fit], vi, opts.method_tau, opts.control)
+        elif k > 1:
+            tau2_fit = _estimate_tau2(TE[fit], vi, opts.method_tau, opts.control).tau2
+    # R keeps the unrecycled CI / PI methods and ad hoc settings (no KR fallback)
+    mr, mp, adhoc_ci, adhoc_pi = (tuple(g) for g in given)
+    res.update(usw.random_usw(TE, seTE, fit, w_fit, tau2_fit, k, opts,
+                              mr, mp, res["Q"], res["df_Q"]))
+    res.update(adhoc_hakn_ci=adhoc_ci, adhoc_hakn_pi=adhoc_pi)
 
 
 def _dl_classic(TE, seTE) -> tuple[float, float]:

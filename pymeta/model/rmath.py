@@ -4,6 +4,8 @@ Small helpers that make numpy behave like the R expressions meta evaluates:
 
 * ``r_sum``/``rsum``: R's ``sum()`` accumulates doubles left to right in 80-bit long
   double and rounds once (numpy's pairwise summation rounds differently).
+* ``r_take``: R's ``x[mask]`` for a logical mask (recycled when shorter, NA past the
+  end when longer).
 * ``weighted_mean``: ``stats:::weighted.mean.default`` with ``na.rm = TRUE``:
   ``sum((x * w)[w != 0]) / sum(w)`` over the non-missing ``x``.
 * ``qnorm``/``pnorm``/``pchisq``/``qchisq``: R's own algorithms (nmath port in
@@ -23,7 +25,7 @@ from scipy import special
 
 from . import nmath
 
-__all__ = ["r_sum", "rsum", "rpow", "rlog", "rexp", "weighted_mean", "qnorm", "pnorm_upper", "qt", "pt_upper",
+__all__ = ["r_sum", "rsum", "r_take", "rpow", "rlog", "rexp", "weighted_mean", "qnorm", "pnorm_upper", "qt", "pt_upper",
            "pchisq_upper", "qchisq", "as_float_array"]
 
 
@@ -45,6 +47,20 @@ def rsum(x) -> float:
     """R ``sum(x, na.rm = TRUE)``."""
     a = np.asarray(x, dtype=float).ravel()
     return r_sum(a[~np.isnan(a)])
+
+
+def r_take(x, mask) -> np.ndarray:
+    """R's ``x[mask]`` for a logical ``mask``: a mask shorter than ``x`` is recycled over
+    it, a longer one reads NA (NaN, or None for other values) past the end of ``x``."""
+    x, mask = np.asarray(x), np.asarray(mask, dtype=bool)
+    if mask.size <= x.size:
+        return x[np.resize(mask, x.size)] if x.size else x
+    if x.dtype.kind == "f":
+        ext = np.full(mask.size, np.nan)
+    else:
+        ext = np.full(mask.size, None, dtype=object)
+    ext[:x.size] = x
+    return ext[mask]
 
 
 def _libm(f, x, *, neg, zero):

@@ -32,7 +32,7 @@ import numpy as np
 from . import tau2 as t2
 from .heterogeneity import calc_Rb
 from .intervals import ci
-from .rmath import rsum
+from .rmath import r_take, rsum
 from .tau2 import MetaforWarning, _dnrm2
 
 __all__ = ["UswWarning", "fit_weights", "drop_missing_weights", "common_usw", "random_usw", "predict_df", "variance_ratio_warning",
@@ -92,7 +92,7 @@ def fit_weights(weights, sel) -> np.ndarray:
     """
     w = np.asarray(weights, dtype=float)
     sel = np.asarray(sel, dtype=bool)
-    out = w[np.resize(sel, w.size) if sel.size < w.size else sel]
+    out = r_take(w, sel)   # meta checked length(weights) == k.All >= length(sel)
     k = int(sel.sum())
     if out.size == 1:
         out = np.full(k, out[0])

@@ -12,7 +12,7 @@ Arguments: Python names use underscores and become R's dotted names
 (``method_tau`` -> ``method.tau``); names without underscores pass unchanged.
 Values: None omits the argument; bool -> logical; str -> character;
 int/float/numpy arrays -> double vectors with NaN sent as NA_real_;
-sequences of str -> character vectors.
+sequences of str -> character vectors; booleans with None -> logical vectors with NA.
 
 Results (`run` returns one dict, `run_many` a list of them)::
 
@@ -110,6 +110,9 @@ def _to_r(value: Any):
         return _float_vector(arr.astype(float).tolist())
     if kind in "USO":
         items = arr.tolist()
+        if any(isinstance(x, bool) for x in items) and \
+                all(x is None or isinstance(x, bool) for x in items):   # logical with NA
+            return ro.BoolVector([ro.NA_Logical if x is None else x for x in items])
         if all(x is None or isinstance(x, str) for x in items):
             return ro.StrVector([ro.NA_Character if x is None else x for x in items])
         return _float_vector(np.asarray(items, dtype=float).tolist())
