@@ -246,7 +246,8 @@ def test_live_inf_cum_metagen(r_meta, case, post, pooled):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metacont", max_k=12, with_subgroups=True),
+@given(case=strategies.cases("metacont", max_k=12, with_subgroups=True, summaries=True,
+                             with_selection=True),
        post=st.sampled_from(["metainf", "metacum"]),
        pooled=st.sampled_from(["common", "random"]))
 def test_live_inf_cum_metacont(r_meta, case, post, pooled):
@@ -255,7 +256,8 @@ def test_live_inf_cum_metacont(r_meta, case, post, pooled):
 
 
 @_SETTINGS
-@given(case=strategies.cases("metamean", max_k=12, with_subgroups=True),
+@given(case=strategies.cases("metamean", max_k=12, with_subgroups=True, summaries=True,
+                             with_selection=True),
        post=st.sampled_from(["metainf", "metacum"]),
        pooled=st.sampled_from(["common", "random"]))
 def test_live_inf_cum_metamean(r_meta, case, post, pooled):
@@ -335,7 +337,8 @@ def test_live_update_counts(r_meta, fun, data, changes):
     # with backtransf = FALSE
     if fun == "metabin" and "backtransf" in changes:   # (pymeta's metabin: no backtransf)
         changes = {"pscale": 100}
-    d, opts = data.draw(strategies.cases(fun, max_k=12, with_subgroups=True))
+    d, opts = data.draw(strategies.cases(fun, max_k=12, with_subgroups=True,
+                                         with_selection=True, user_args=True))
     check(r_meta, fun, {**d, **opts}, "update", changes, label=f"update {fun}")
 
 
