@@ -306,7 +306,7 @@ def subset_column(values, idx, k_all: int) -> np.ndarray:
     if idx is None:
         return values.copy()
     col = np.full(k_all, np.nan)
-    col[np.asarray(idx, dtype=int)] = np.resize(values, len(idx)) if len(idx) else values
+    col[np.asarray(idx, dtype=int)] = values     # (the subset's values, one per position)
     return col
 
 

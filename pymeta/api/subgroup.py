@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from ..effects.estmeansd import continued, make_stream
+from ..effects.estmeansd import make_stream
 from ..model.heterogeneity import pval_Q
 from ..model.rmath import r_sum, r_take, rsum, weighted_mean
 from . import subgroup_multi, subgroup_tau
@@ -420,7 +420,8 @@ def meta_function(fun):
             dep = []
 
         def finish(res, has_subgroup):
-            more = {} if stream is None else {"stream_after": continued(stream)}
+            # the stream itself (its draws are done; update copies it): no copy per call
+            more = {} if stream is None else {"stream_after": stream}
             return res.replace(**presentation.result_fields(name, res, pres,
                                                             has_subgroup=has_subgroup), **more)
         if byvar is not None:   # meta's deprecated2(subgroup, ..., byvar, ...)
