@@ -39,6 +39,7 @@ import numpy as np
 from . import tau2 as t2
 from .genq import eigen_sym_values
 from .farebrother import farebrother_qq
+from .rmath import r_sqrt
 from .rootfind import uniroot
 
 __all__ = ["ModFit", "design_matrix", "rma_mods", "tau2_ci_qp_mods", "tau2_ci_genq_mods"]
@@ -320,14 +321,14 @@ def rma_mods(yi, vi, X, method: str = "REML", control: Optional[Mapping] = None)
         t = max(tau2, 0.0)
         if method == "HS":
             sw = _rsum(wi)
-            se = math.sqrt(1 / (sw * sw) * ((2 * (k - p) + 4 * t * _tr(P))
-                                            + 2 * (t * t) * _sum_pp(P, P)))
+            se = r_sqrt(1 / (sw * sw) * ((2 * (k - p) + 4 * t * _tr(P))
+                                         + 2 * (t * t) * _sum_pp(P, P)))
         elif method == "HE":
             se = math.sqrt(1 / ((k - p) * (k - p)) * ((2 * _sum_pp(PV, PV.T) + 4 * t * trPV)
                                                       + 2 * (t * t) * (k - p)))
         elif method == "DL":
-            se = math.sqrt(1 / (trP * trP) * ((2 * (k - p) + 4 * t * trP)
-                                              + 2 * (t * t) * _sum_pp(P, P)))
+            se = r_sqrt(1 / (trP * trP) * ((2 * (k - p) + 4 * t * trP)
+                                           + 2 * (t * t) * _sum_pp(P, P)))
         elif method == "SJ":
             se = math.sqrt((tau2_0 * tau2_0) / ((k - p) * (k - p))
                            * ((2 * _sum_pp(PV, PV.T) + 4 * t * _sum_pp(PV, P))
@@ -554,7 +555,7 @@ def hetcalc_subgroup(TE, seTE, subgroup, method_tau: str, method_tau_ci: str,
         H = [H.TE, H.lower, H.upper]
         I2v = [I2i.TE, I2i.lower, I2i.upper]
     else:
-        H = [math.sqrt(H2), math.nan, math.nan]
+        H = [r_sqrt(H2), math.nan, math.nan]
         I2v = [I2 / 100, math.nan, math.nan]
     if df_Q < 2 or use_fe:
         method_tau_ci = ""
@@ -580,7 +581,7 @@ def hetcalc_subgroup(TE, seTE, subgroup, method_tau: str, method_tau_ci: str,
         out.update(lower_tau2_resid=ci1.lower_tau2, upper_tau2_resid=ci1.upper_tau2,
                    lower_tau_resid=ci1.lower_tau, upper_tau_resid=ci1.upper_tau)
         # R sets these bounds whatever method.I2 is (unlike hetcalc's overall H and I2)
-        H[1:] = [math.sqrt(ci1.lower_H2), math.sqrt(ci1.upper_H2)]
+        H[1:] = [r_sqrt(ci1.lower_H2), r_sqrt(ci1.upper_H2)]
         I2v[1:] = [ci1.lower_I2 / 100, ci1.upper_I2 / 100]
     out.update(H_resid=H[0], lower_H_resid=H[1], upper_H_resid=H[2],
                I2_resid=I2v[0], lower_I2_resid=I2v[1], upper_I2_resid=I2v[2],

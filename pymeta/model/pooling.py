@@ -23,7 +23,7 @@ from . import tau2 as tau2_mod
 from . import usw
 from .heterogeneity import Interval, calc_H, calc_Rb, isquared, pval_Q
 from .intervals import ci
-from .rmath import r_sum, rpow, rsum, weighted_mean
+from .rmath import r_sqrt, r_sum, rpow, rsum, weighted_mean
 
 __all__ = ["ModelOptions", "hetcalc", "kenwardroger", "pool"]
 
@@ -114,10 +114,10 @@ def hetcalc(TE, seTE, opts: ModelOptions) -> dict:
     if opts.method_I2 == "Q":
         H, I2 = calc_H(Q, df_Q, level), isquared(Q, df_Q, level)
     else:  # "tau2": metafor's x$H2 and x$I2 (from tau2 and the typical within-study variance)
-        H = Interval(math.sqrt(fit.H2), NA, NA)
+        H = Interval(r_sqrt(fit.H2), NA, NA)
         I2 = Interval(fit.I2 / 100, NA, NA)
         if ci0 is not None:
-            H = Interval(H.TE, math.sqrt(ci0.lower_H2), math.sqrt(ci0.upper_H2))
+            H = Interval(H.TE, r_sqrt(ci0.lower_H2), r_sqrt(ci0.upper_H2))
             I2 = Interval(I2.TE, ci0.lower_I2 / 100, ci0.upper_I2 / 100)
 
     if ci0 is not None:

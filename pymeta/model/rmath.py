@@ -49,6 +49,14 @@ def rsum(x) -> float:
     return r_sum(a[~np.isnan(a)])
 
 
+def r_sqrt(x: float) -> float:
+    """R's ``sqrt(x)`` of one double: NaN for a negative value (where R warns "NaNs
+    produced", a base warning, not meta's) instead of Python's domain error. metafor's
+    ``H2 = 1 + tau2 / vt`` is negative when the typical within-study variance ``vt``
+    rounds below zero (sampling variances some 1e70 apart)."""
+    return math.sqrt(x) if x >= 0 else math.nan
+
+
 def r_take(x, mask) -> np.ndarray:
     """R's ``x[mask]`` for a logical ``mask``: a mask shorter than ``x`` is recycled over
     it, a longer one reads NA (NaN, or None for other values) past the end of ``x``."""

@@ -36,6 +36,7 @@ from typing import Mapping, Optional, Tuple
 import numpy as np
 
 from .rmath import r_sum as _rsum  # R's sum(): sequential long double
+from .rmath import r_sqrt
 from . import nmath
 from .rootfind import uniroot
 
@@ -838,8 +839,8 @@ def _tau2_dl(yi, vi, allvipos, con, k):
     trP = _tr(P)
     tau2 = _finish_tau2(_rdiv(rss - (k - 1), trP), vi, con)
     t = max(tau2, 0.0)
-    se = math.sqrt(_rdiv(1, trP * trP) * ((2 * (k - 1) + 4 * t * trP)
-                                           + 2 * (t * t) * _colsum_pp(P, P)))
+    se = r_sqrt(_rdiv(1, trP * trP) * ((2 * (k - 1) + 4 * t * trP)
+                                        + 2 * (t * t) * _colsum_pp(P, P)))
     return _fit(yc, vi, k, allvipos, tau2, se)
 
 
@@ -854,8 +855,8 @@ def _tau2_hs(yi, vi, allvipos, con, k):
     sw = _rsum(wi)
     tau2 = _finish_tau2(_rdiv(rss - k, sw), vi, con)
     t = max(tau2, 0.0)
-    se = math.sqrt(_rdiv(1, sw * sw) * ((2 * (k - 1) + 4 * t * _tr(P))
-                                         + 2 * (t * t) * _colsum_pp(P, P)))
+    se = r_sqrt(_rdiv(1, sw * sw) * ((2 * (k - 1) + 4 * t * _tr(P))
+                                      + 2 * (t * t) * _colsum_pp(P, P)))
     return _fit(yc, vi, k, allvipos, tau2, se)
 
 
