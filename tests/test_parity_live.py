@@ -546,6 +546,27 @@ def test_live_negative_typical_variance(r_meta, label, args):
     check_case(r_meta, "metagen", args, "negative typical variance", strict=True)
 
 
+# confint.rma.uni's GENQ interval (BJ / J) of the residual tau2 builds its P as
+# A - A %*% X %*% stXAX %*% t(X) %*% A, weights last; with weights 1e6 Q cancels to 0.0099
+# and the order of rounding moved it 1e-9 (upper.tau2.resid 8e-10 apart; test_live_metagen,
+# hypothesis seed 206, TE / limits as drawn there, printed to 8 digits).
+_GENQ_MODS = dict(TE=[1.0, 1.0, 1.00133577], lower=[0.99804004, 0.99804004, 0.97515512],
+                  upper=[1.00195996, 1.00195996, 1.02751643], subgroup=["B", "A", "B"],
+                  tau_common=True)
+_GENQ_CASES = [("BJ", dict(_GENQ_MODS, method_tau_ci="BJ")),
+               ("J", dict(_GENQ_MODS, method_tau_ci="J")),
+               ("BJ, k = 5", dict(_GENQ_MODS, method_tau_ci="BJ",
+                                  TE=[1.0, 1.0, 1.00133577, 1.002, 0.9991],
+                                  lower=[0.99804004, 0.99804004, 0.97515512, 0.9981, 0.9987],
+                                  upper=[1.00195996, 1.00195996, 1.02751643, 1.0059, 0.9995],
+                                  subgroup=["B", "A", "B", "A", "A"]))]
+
+
+@pytest.mark.parametrize("label,args", _GENQ_CASES, ids=[c for c, _ in _GENQ_CASES])
+def test_live_genq_residual_ci(r_meta, label, args):
+    check_case(r_meta, "metagen", args, "GENQ CI of the residual tau2", strict=True)
+
+
 @pytest.mark.parametrize("fun,fixed", _USW_CASES,
                          ids=[f + "".join(f"-{v}" for v in x.values()) for f, x in _USW_CASES])
 @_SETTINGS

@@ -205,6 +205,19 @@ def _p_mat(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     return P
 
 
+def _p_mat_confint(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``A - A %*% X %*% stXAX %*% t(X) %*% A`` as confint.rma.uni's GENQ interval writes
+    it: left to right, the weights applied last, after the sum over the moderators
+    (rma.uni's ``crossprod(X, A)`` weights each term first, which rounds differently; with
+    large weights ``Q`` cancels to a rounding-sensitive remainder, 1e-9 apart)."""
+    WX = w[:, None] * X
+    M = _mm(_mm(WX, _stxwx(X, w)), np.ascontiguousarray(X.T)) * w[None, :]
+    P = -M
+    idx = np.arange(w.size)
+    P[idx, idx] = w - M[idx, idx]
+    return P
+
+
 def _quad(y: np.ndarray, M: np.ndarray) -> float:
     """``crossprod(y, M) %*% y`` (two left-to-right dgemv sums)."""
     return t2._quad(y, M)
@@ -489,6 +502,7 @@ def tau2_ci_genq_mods(yi, vi, X, weights, level: float = 0.95,
                    (_quad(yc, P) - _tr(P * vi[None, :])) / trP)
     con = _ci_limits(control, tau2_fit, None)
     alpha = t2._metafor_level(100 * level)
+    P = _p_mat_confint(X, weights)
     Q = _quad(yi, P)
     seen: dict = {}
 
