@@ -567,6 +567,25 @@ def test_live_genq_residual_ci(r_meta, label, args):
     check_case(r_meta, "metagen", args, "GENQ CI of the residual tau2", strict=True)
 
 
+# rma.uni's model fitting inverts X'WX (.invcalc) whatever the tau2 method: with weights
+# 1e18 apart R's QR finds the subgroup model singular and stops, where pymeta returned a
+# result (test_live_metagen, hypothesis seed 207: the FE fallback of two studies in two
+# subgroups, tau.preset making tau.common TRUE).
+_SING = dict(TE=[2.0, 2.0], pval=[5.27089257e-01, 2.53962859e-10], df=[1.0, 1.0],
+             n_e=[2.0, 2.0], subgroup=["A", "B"])
+_SING_CASES = [("tau.preset", dict(_SING, tau_preset=0.5)),
+               ("tau.common", dict(_SING, tau_common=True)),
+               ("tau.common, DL, k = 3", dict(_SING, tau_common=True, method_tau="DL",
+                                              TE=[2.0, 2.0, 1.9], df=[1.0, 1.0, 1.0],
+                                              pval=[5.27089257e-01, 2.53962859e-10, 0.3],
+                                              n_e=[2.0, 2.0, 2.0], subgroup=["A", "B", "B"]))]
+
+
+@pytest.mark.parametrize("label,args", _SING_CASES, ids=[c for c, _ in _SING_CASES])
+def test_live_singular_model_fit(r_meta, label, args):
+    check_case(r_meta, "metagen", args, "singular model fit", strict=True)
+
+
 @pytest.mark.parametrize("fun,fixed", _USW_CASES,
                          ids=[f + "".join(f"-{v}" for v in x.values()) for f, x in _USW_CASES])
 @_SETTINGS

@@ -354,8 +354,9 @@ def rma_mods(yi, vi, X, method: str = "REML", control: Optional[Mapping] = None)
             sw = _rsum(1.0 / (vi + tau2))
             se = math.sqrt(2 * (k * k) / (k - p) / (sw * sw))
     # rma.uni's model fitting: wi = 1/(vi + tau2) must be finite (FE with a zero vi, or
-    # an estimate of 0 with one, stops here in R)
-    _weights(vi, tau2)
+    # an estimate of 0 with one, stops here in R), then .invcalc(X, W) stops when X'WX is
+    # singular to its QR (weights some 1e16 apart within a subgroup's column)
+    _stxwx(X, _weights(vi, tau2))
     QE = vt = I2 = H2 = math.nan
     if allvipos:
         if k > p:
