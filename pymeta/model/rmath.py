@@ -21,9 +21,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special
 
-from . import nmath
+from . import nmath, toms708
 
 __all__ = ["r_sum", "rsum", "r_take", "rpow", "rlog", "rexp", "weighted_mean", "qnorm", "pnorm_upper", "qt", "pt_upper",
            "pchisq_upper", "qchisq", "as_float_array"]
@@ -253,7 +252,7 @@ def _qt_hill(p: float, ndf: float) -> float:
             dens = _dt(q, ndf)
             if not dens > 0:
                 break
-            x = (float(special.stdtr(ndf, -q)) - P / 2) / dens
+            x = (toms708.pt(q, ndf, False, False) - P / 2) / dens
             if not math.isfinite(x) or not abs(x) > 1e-14 * abs(q):
                 break
             q += x * (1.0 + x * q * (ndf + 1) / (2 * (q * q + ndf)))
@@ -279,23 +278,9 @@ def _tanpi(x: float) -> float:
 
 
 def _pt_lower(x: float, n: float) -> float:
-    """R's ``pt(x, n)`` (nmath/pt.c), including its asymptotic branch for x^2 > 1e100 n,
-    where scipy's ``stdtr`` saturates (x beyond ~1.3e154)."""
-    if math.isinf(x):
-        return 1.0 if x > 0 else 0.0
-    nx = 1 + (x / n) * x
-    if nx > 1e100:
-        lval = (-0.5 * n * (2 * math.log(abs(x)) - math.log(n))
-                - special.betaln(0.5 * n, 0.5) - math.log(0.5 * n))
-        val = math.exp(lval)
-    elif n > x * x:
-        # R: pbeta(x^2 / (n + x^2), 1/2, n/2, lower.tail = FALSE), which keeps the digits
-        # of a small x^2 that n / (n + x^2) would round away
-        val = 1.0 - float(special.betainc(0.5, n / 2, x * x / (n + x * x)))
-    else:
-        val = float(special.betainc(n / 2, 0.5, 1 / nx))
-    val /= 2
-    return 1 - val if x > 0 else val
+    """R's ``pt(x, n)`` (nmath/pt.c with TOMS 708's ``bratio``), bit-identical (port in
+    :mod:`pymeta.model.toms708`), including pt.c's asymptotic branch for x^2 > 1e100 n."""
+    return toms708.pt(x, n)
 
 
 def _qt_below1(p: float, df: float) -> float:
@@ -349,8 +334,8 @@ def _qt_bisect_steps(p, df, eps_mach, big):
 
 
 def pt_upper(t, df):
-    """R ``pt(t, df, lower.tail = FALSE)``."""
-    return special.stdtr(df, -np.asarray(t, dtype=float))
+    """R ``pt(t, df, lower.tail = FALSE)``, bit-identical (TOMS 708 port, nmath/pt.c)."""
+    return _vec(lambda x, n: toms708.pt(x, n, lower_tail=False), t, df)
 
 
 def pchisq_upper(q, df):
