@@ -194,8 +194,9 @@ def _qt_grid():
 @pytest.mark.r
 def test_qt_matches_r(r_meta):
     # R's qt(p, df) (nmath/qt.c), followed step by step by pymeta.model.rmath.qt: Hill's
-    # start values and R's closed forms are R's arithmetic, the Taylor steps use scipy's t
-    # tail instead of TOMS 708 (TOLERANCES.md: at most ~1e-13 relative, measured here)
+    # start values and R's closed forms are R's arithmetic, the Taylor steps use R's pt
+    # (TOMS 708 port, bit-identical: tests/test_toms708.py; the 1e-13 bound here dates from
+    # scipy's stdtr in the steps and is kept as a coarse guard)
     from pymeta.model.rmath import qt
     from pymeta.reference import bridge
     bridge._load()

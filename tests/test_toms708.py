@@ -163,9 +163,12 @@ def test_qt_bit_identical(r_values):
 @pytest.mark.r
 def test_qt_issue_case(ro):
     # the case that motivated the port: one ulp off with scipy's stdtr in the Taylor steps
-    p = 0.0095004912 / 2
-    r = float(_r(ro, "qt", [p], [30.0], **{"lower.tail": False})[0])
-    assert -qt(p, 30.0) == r
+    # (p-values near 0.0095 halved, df = 30; scipy's stdtr put these one ulp off R)
+    ps = [0.0095004912 / 2, float.fromhex("0x1.384b68b0ed2e6p-8"),
+          float.fromhex("0x1.369742cfab8fcp-8"), float.fromhex("0x1.38786489d7086p-8")]
+    r = _r(ro, "qt", ps, [30.0] * len(ps), **{"lower.tail": False})
+    assert [(-qt(p, 30.0)).hex() for p in ps] == [v.hex() for v in r]
+    assert r[1].hex() == "0x1.62883c1e8b72dp+1"
 
 
 # ---------------------------------------------------------------- no R needed
