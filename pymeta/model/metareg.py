@@ -194,15 +194,20 @@ def _stxwx(X: np.ndarray, w: np.ndarray) -> np.ndarray:
 _mm = t2._matmul_ref      # reference dgemm: left-to-right sums over the inner index
 
 
+def _w_minus(M: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``W - M`` for ``W = diag(w)``: only the diagonal takes w."""
+    P = -M
+    idx = np.arange(w.size)
+    P[idx, idx] = w - M[idx, idx]
+    return P
+
+
 def _p_mat(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     """``W - W %*% X %*% stXWX %*% crossprod(X, W)`` evaluated left to right as R does
     (``W %*% X`` and ``crossprod(X, W)`` are exact with a diagonal ``W``)."""
     WX = w[:, None] * X
     M = _mm(_mm(WX, _stxwx(X, w)), X.T * w[None, :])
-    P = -M
-    idx = np.arange(w.size)
-    P[idx, idx] = w - M[idx, idx]
-    return P
+    return _w_minus(M, w)
 
 
 def _p_mat_confint(X: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -212,10 +217,7 @@ def _p_mat_confint(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     large weights ``Q`` cancels to a rounding-sensitive remainder, 1e-9 apart)."""
     WX = w[:, None] * X
     M = _mm(_mm(WX, _stxwx(X, w)), np.ascontiguousarray(X.T)) * w[None, :]
-    P = -M
-    idx = np.arange(w.size)
-    P[idx, idx] = w - M[idx, idx]
-    return P
+    return _w_minus(M, w)
 
 
 def _quad(y: np.ndarray, M: np.ndarray) -> float:

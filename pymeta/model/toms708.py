@@ -28,7 +28,7 @@ import ctypes.util
 import math
 
 from .nmath import (DBL_EPSILON, DBL_MAX_EXP, DBL_MIN, DBL_MIN_EXP, M_LN2,
-                    M_LN_SQRT_2PI, _D__0, _D__1, _DT_0, _DT_1, _div, _exp, _fmax2, _log,
+                    M_LN_SQRT_2PI, _D__0, _D__1, _DT_0, _DT_1, _div, _exp, _expm1, _fmax2, _log,
                     _log1p, _pow, _sqrt, gammafn, lgammacor, lgammafn, pnorm)
 
 __all__ = ["bratio", "pbeta_raw", "pbeta", "lbeta", "pt"]
@@ -59,13 +59,6 @@ def _min(a, b):
 
 def _max(a, b):
     return a if a > b else b
-
-
-def _expm1_raw(x: float) -> float:
-    try:
-        return math.expm1(x)
-    except OverflowError:
-        return _INF
 
 
 def _R_Log1_Exp(x: float) -> float:
@@ -267,7 +260,7 @@ def bratio(a: float, b: float, x: float, y: float, log_p: bool):
         if log_p:
             w = _R_Log1_Exp(w1)
         else:
-            w = -_expm1_raw(w1)
+            w = -_expm1(w1)
             w1 = _exp(w1)
 
     if do_swap:
@@ -524,6 +517,16 @@ def bfrac(a, b, x, y, lambda_, eps, log_p):
     return brc + _log(r) if log_p else brc * r
 
 
+def _log_xy(x: float, y: float) -> tuple[float, float]:
+    """log(x) and log(y) (y = 1 - x) as brcomp and brcmp1 take them: alnrel of the
+    other argument where x or y is at most .375, which keeps its digits."""
+    if x <= .375:
+        return _log(x), alnrel(-x)
+    if y > .375:
+        return _log(x), _log(y)
+    return alnrel(-y), _log(y)
+
+
 def brcomp(a, b, x, y, log_p):
     """x^a y^b / Beta(a, b)."""
     const__ = .398942280401433
@@ -531,15 +534,7 @@ def brcomp(a, b, x, y, log_p):
         return _D__0(log_p)
     a0 = _min(a, b)
     if a0 < 8.:
-        if x <= .375:
-            lnx = _log(x)
-            lny = alnrel(-x)
-        elif y > .375:
-            lnx = _log(x)
-            lny = _log(y)
-        else:
-            lnx = alnrel(-y)
-            lny = _log(y)
+        lnx, lny = _log_xy(x, y)
 
         z = a * lnx + b * lny
         if a0 >= 1.:
@@ -621,15 +616,7 @@ def brcmp1(mu, a, b, x, y, give_log):
     const__ = .398942280401433
     a0 = _min(a, b)
     if a0 < 8.:
-        if x <= .375:
-            lnx = _log(x)
-            lny = alnrel(-x)
-        elif y > .375:
-            lnx = _log(x)
-            lny = _log(y)
-        else:
-            lnx = alnrel(-y)
-            lny = _log(y)
+        lnx, lny = _log_xy(x, y)
 
         z = a * lnx + b * lny
         if a0 >= 1.:
