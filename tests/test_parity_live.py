@@ -593,3 +593,49 @@ def test_live_singular_model_fit(r_meta, label, args):
 def test_live_user_weights(r_meta, fun, fixed, data):
     d, opts = data.draw(strategies.cases(fun, user_weights=True, **fixed))
     check_case(r_meta, fun, {**d, **opts}, f"{fun} user weights")
+
+
+# A weighted fit left with one study (the others' user weights missing) is rma.uni's k = 1
+# fit: tau2 = 0 without an estimator, on yi = -Inf and vi = Inf too (a zero cell with
+# incr = 0, or a user increment of 0). pymeta ran its tau2 estimator there, which rejected
+# the infinite values where R returns TE.random = -Inf (test_live_user_weights[metabin-MH]
+# and [metabin-Inverse] in CI of 6949b6e, the drawn cases as printed there).
+_USW_K1 = [
+    ("MH, incr = 0, weights.random", dict(
+        event_e=[1.0, 0.0], n_e=[10.0, 10.0], event_c=[1.0, 1.0], n_c=[10.0, 10.0],
+        sm="RR", method="MH", incr=0.0, method_incr="only0", method_tau="REML",
+        weights_random=[math.nan, 1.0])),
+    ("Inverse, user incr, weights", dict(
+        event_e=[0.0, 1.0, 1.0], n_e=[1.0, 1.0, 1.0], event_c=[1.0, 1.0, 1.0],
+        n_c=[1.0, 1.0, 1.0], sm="RR", method="Inverse", method_incr="user",
+        incr_e=[0.0, 0.5, 0.5], incr_c=[0.5, 0.5, 0.5], method_tau="REML",
+        weights=[1.0, math.nan, math.nan])),
+    ("Inverse, finite, weights.random, HK", dict(
+        event_e=[3.0, 4.0, 1.0], n_e=[10.0, 12.0, 9.0], event_c=[2.0, 5.0, 3.0],
+        n_c=[11.0, 10.0, 8.0], sm="OR", method="Inverse", method_tau="PM",
+        method_random_ci="HK", weights_random=[math.nan, 2.0, math.nan]))]
+
+
+@pytest.mark.parametrize("label,args", _USW_K1, ids=[c for c, _ in _USW_K1])
+def test_live_user_weights_one_study(r_meta, label, args):
+    check_case(r_meta, "metabin", args, "user weights, one study fitted", strict=True)
+
+
+# estmeansd's warnings live on the random stream the subgroup analyses continue: each
+# analysis reports only its own. pymeta re-reported the overall analysis' "NA/Inf replaced
+# by maximum positive value" (bc.mean.sd's optimize on a minimum of 0) in every subgroup
+# (test_live_metacont_ROM, hypothesis seed 306).
+_BC = dict(n_e=[24.0, 497.0, 40.0, 60.0], mean_e=[math.nan, math.nan, 6.1, 6.0],
+           sd_e=[math.nan, math.nan, 2.2, 0.7], median_e=[7.2, 7.2, math.nan, math.nan],
+           q1_e=[4.8, 5.6, math.nan, math.nan], q3_e=[9.6, 11.3, math.nan, math.nan],
+           min_e=[0.0, 1.5, math.nan, math.nan], max_e=[10.8, 12.6, math.nan, math.nan],
+           n_c=[30.0, 400.0, 45.0, 55.0], mean_c=[6.8, 7.7, 6.8, 6.0],
+           sd_c=[4.3, 0.7, 2.2, 0.5], method_sd="BC-McGrath", seed_estmeansd=-162)
+_BC_CASES = [("ROM, BC studies in one subgroup", dict(_BC, sm="ROM", subgroup=list("BBAA"))),
+             ("MD, BC studies in both subgroups", dict(_BC, subgroup=list("ABAB"))),
+             ("SMD, tau.preset", dict(_BC, sm="SMD", subgroup=list("BBAA"), tau_preset=0.5))]
+
+
+@pytest.mark.parametrize("label,args", _BC_CASES, ids=[c for c, _ in _BC_CASES])
+def test_live_estmeansd_warnings_subgroups(r_meta, label, args):
+    check_case(r_meta, "metacont", args, "estmeansd warnings in subgroups", strict=True)

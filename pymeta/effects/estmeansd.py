@@ -431,8 +431,11 @@ def note(stream: RStream, fun: str) -> str:
 
 def report(stream: RStream, warn, fun: str) -> None:
     """Hand estmeansd's warnings (R's, in order) and, where it drew, the seed note to the
-    analysis' :class:`~pymeta.api._args.Warn`."""
+    analysis' :class:`~pymeta.api._args.Warn`, and clear them from the stream (the
+    subgroup analyses continue it, see :mod:`pymeta.api.subgroup`)."""
     for msg in stream.warnings:
         warn.warn(msg)
+    # handed on once: a subgroup analysis continuing this stream reports only its own
+    stream.warnings = []
     if stream.used:
         warn.note(note(stream, fun))

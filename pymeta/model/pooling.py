@@ -495,7 +495,11 @@ def _usw_random(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_fi
         if vi.size == 1 and m == "HK":
             warnings.warn('Setting argument test="z" since k=1.', tau2_mod.MetaforWarning,
                           stacklevel=2)
-        if vi.size > 1 and bool(np.isinf(vi).any()):
+        if vi.size == 1:
+            # rma.uni's k = 1 rule: tau2 = 0 without an estimator (yi and vi may be
+            # infinite, e.g. a zero cell with incr = 0; metafor does not check them)
+            tau2_fit = 0.0
+        elif bool(np.isinf(vi).any()):
             # hetcalc left these studies out; rma.uni gets them (see usw.tau2_infinite_vi)
             tau2_fit = usw.tau2_infinite_vi(TE[fit], vi, opts.method_tau, opts.control)
         elif k > 1:

@@ -51,7 +51,8 @@ def variance_ratio_warning(vi) -> None:
     effect fit, which estimates no tau2)."""
     vi = np.asarray(vi, dtype=float)
     if vi.size and np.all(vi > 0):
-        ratio = vi.max() / vi.min()
+        with np.errstate(invalid="ignore"):    # Inf / Inf: R's NaN, no warning
+            ratio = vi.max() / vi.min()
         if np.isfinite(ratio) and ratio >= 1 / 1e-07:
             warnings.warn("Ratio of largest to smallest sampling variance extremely large. May "
                           "not be able to obtain stable results.", MetaforWarning, stacklevel=3)
