@@ -639,3 +639,22 @@ _BC_CASES = [("ROM, BC studies in one subgroup", dict(_BC, sm="ROM", subgroup=li
 @pytest.mark.parametrize("label,args", _BC_CASES, ids=[c for c, _ in _BC_CASES])
 def test_live_estmeansd_warnings_subgroups(r_meta, label, args):
     check_case(r_meta, "metacont", args, "estmeansd warnings in subgroups", strict=True)
+
+
+# R's x ^ y is the C library's pow: pymeta's long double powl rounded 152.5089 ^ lambda one
+# ulp away, and estmeansd's Nelder-Mead fit of method.sd = "Cai" (n = 10000) ended 1e-9
+# from R's (test_live_metacont_ROM, hypothesis seed 702, the drawn case).
+_CAI = dict(n_e=[3.0], mean_e=[math.nan], sd_e=[math.nan], n_c=[10000.0],
+            mean_c=[math.nan], sd_c=[math.nan], median_e=[152.48423853], q1_e=[152.33176956],
+            q3_e=[152.62717666], min_e=[151.87436265], max_e=[152.89399736],
+            median_c=[152.4936], q1_c=[152.4784], q3_c=[152.5089], min_c=[152.4402],
+            max_c=[152.547], method_sd="Cai", seed_estmeansd=0)
+_CAI_CASES = [("ROM, excluded", dict(_CAI, sm="ROM", exclude=[True])),
+              ("MD", dict(_CAI, sm="MD")),
+              ("SMD, two studies", dict(_CAI, sm="SMD", **{
+                  k: v * 2 for k, v in _CAI.items() if isinstance(v, list)}))]
+
+
+@pytest.mark.parametrize("label,args", _CAI_CASES, ids=[c for c, _ in _CAI_CASES])
+def test_live_cai_box_cox_power(r_meta, label, args):
+    check_case(r_meta, "metacont", args, "R's x ^ y in estmeansd's Cai fit", strict=True)
