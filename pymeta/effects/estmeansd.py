@@ -29,7 +29,7 @@ import numpy as np
 
 from ..model import nmath
 from ..model.optimize import nelder_mead, optimize
-from ..model.rmath import r_sum, rexp, rlog, rpow
+from ..model.rmath import r_sum, rexp, rlog, rpow, rpow1
 from ..model.rrng import RRandom
 from . import approx as _approx     # meta's Luo means (approx imports this module too)
 
@@ -129,9 +129,6 @@ def check_errors(mn, q1, med, q3, mx, n, scenario) -> tuple:
 
 
 # -- metaBLUE's Luo.mean and Wan.std -----------------------------------------------------
-def _pow(x: float, y: float) -> float:
-    """R's ``x ^ y`` on one double (:func:`pymeta.model.rmath.rpow`)."""
-    return float(rpow(x, y))
 
 
 def luo_mean(X, n: float, scenario: str) -> float:
@@ -224,7 +221,7 @@ def _pnorm(x: float, mu: float, sigma: float, lower: bool = True, log_p: bool = 
 def _smooth_bc(vals, lam: float) -> list:
     if abs(lam) < 1e-8:
         return [_log(v) for v in vals]
-    return [(_sign(v) * _pow(abs(v), lam) - 1) / lam for v in vals]
+    return [(_sign(v) * rpow1(abs(v), lam) - 1) / lam for v in vals]
 
 
 def _div(a: float, b: float) -> float:
@@ -304,7 +301,7 @@ def bc_mean_sd(mn=None, q1=None, med=None, q3=None, mx=None, n=None, *,
 def _boxcox(lam: float, x: float) -> float:
     if lam == 0:
         return _log(x)
-    return (_pow(x, lam) - 1) / lam
+    return (rpow1(x, lam) - 1) / lam
 
 
 def _order_loglik(scenario: str, n: float) -> Callable:

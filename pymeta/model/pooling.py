@@ -502,7 +502,7 @@ def _usw_random(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_fi
         elif bool(np.isinf(vi).any()):
             # hetcalc left these studies out; rma.uni gets them (see usw.tau2_infinite_vi)
             tau2_fit = usw.tau2_infinite_vi(TE[fit], vi, opts.method_tau, opts.control)
-        elif k > 1:
+        else:
             tau2_fit = _estimate_tau2(TE[fit], vi, opts.method_tau, opts.control).tau2
     # R keeps the unrecycled CI / PI methods and ad hoc settings (no KR fallback)
     mr, mp, adhoc_ci, adhoc_pi = (tuple(g) for g in given)
