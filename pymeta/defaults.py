@@ -26,6 +26,7 @@ DEFAULTS = MappingProxyType({
     "method_predict": "V",
     "backtransf": True,
     "warn": True,
+    "keeprma": False,           # metagen: keep metafor's fits with user weights
     # metacont
     "smcont": "MD",
     "pooledvar": False,

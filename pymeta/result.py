@@ -244,6 +244,11 @@ class Meta:
     weights_common: np.ndarray | None = None
     weights_random: np.ndarray | None = None
     TE_tau: float | None = None
+    #: metagen with ``keeprma = TRUE``: metafor's fits with user weights
+    #: (:class:`pymeta.model.rmafit.RmaFit`; ``rma_usw_r`` a tuple with several
+    #: ``method_random_ci``), None otherwise (R's NULL)
+    rma_usw_c: object | None = None
+    rma_usw_r: object | None = None
     detail_tau: str | tuple = ""
     seed_predict: float | None = None
     #: R meta's presentation arguments as stored (pymeta.api.presentation)

@@ -321,3 +321,108 @@ def test_estmeansd_errors_and_warnings_equal_r(r_meta):
                               method_mean="BC-McGrath", seed_estmeansd=3)
     equal = [w for w in ws if w.startswith("Some of the quantiles are equal")]
     assert equal and [w for w in res.warnings if w.startswith("Some of the quantiles")] == equal
+
+
+# -- "QE-McGrath": estmeansd::qe.mean.sd (no random numbers) ------------------------------
+QE_CASES = 150
+
+
+def _qe_summaries(rs: np.random.Generator):
+    """One study's summaries from one of the five families QE fits, or from a sample with
+    negative values (only the normal is fitted), rounded to 1 to 4 decimals."""
+    n = float(rs.choice([3, 5, 10, 25, 60, 200, 1500, 20000]))
+    m = int(min(max(n, 5), 5000))
+    kind = int(rs.integers(7))
+    if kind == 0:
+        x = rs.lognormal(rs.uniform(-1, 4), rs.uniform(0.05, 1.5), m)
+    elif kind == 1:
+        x = rs.normal(rs.uniform(5, 200), rs.uniform(0.5, 30), m)
+    elif kind == 2:
+        x = rs.gamma(rs.uniform(0.3, 20), rs.uniform(0.1, 10), m)
+    elif kind == 3:
+        x = rs.weibull(rs.uniform(0.5, 8), m) * rs.uniform(0.5, 50)
+    elif kind == 4:
+        x = rs.beta(rs.uniform(0.3, 30), rs.uniform(0.3, 30), m)
+    elif kind == 5:
+        x = rs.normal(rs.uniform(-3, 3), rs.uniform(0.5, 5), m)
+    else:
+        x = rs.uniform(0.001, 0.999, m)
+    q = np.round(np.quantile(np.sort(x), [0, 0.25, 0.5, 0.75, 1]), int(rs.integers(1, 5)))
+    if rs.random() < 0.85 and len(set(q)) < 5:
+        q = np.sort(q + np.array([0, 0.001, 0.002, 0.003, 0.004]))
+    scen = rs.choice(["S1", "S2", "S3"])
+    keep = {"S1": (0, 2, 4), "S2": (1, 2, 3), "S3": (0, 1, 2, 3, 4)}[scen]
+    return [float(q[i]) if i in keep else None for i in range(5)], n
+
+
+R_QE = """function(args) tryCatch({{
+  ws <- character(0)
+  r <- withCallingHandlers(suppressMessages(do.call(estmeansd::qe.mean.sd, args)),
+         warning = function(x) {{ ws <<- c(ws, conditionMessage(x))
+                                  invokeRestart("muffleWarning") }})
+  list(c(r$est.mean, r$est.sd, r$values), r$selected.dist, ws)
+}}, error = function(e) conditionMessage(e))"""
+
+
+def test_qe_mean_sd_equals_r(r_meta):
+    """``qe.mean.sd`` over drawn summaries of every scenario and family: the estimate,
+    the minimised objective of each of the five fits (NA where R drops a fit), the
+    selected family and R's warnings."""
+    from pymeta.effects.qe import qe_mean_sd
+    import rpy2.robjects as ro
+    _r("suppressMessages(library(estmeansd))")
+    fun = _r(R_QE.format())
+    rs = np.random.default_rng(20261127)
+    selected, dropped, errors = set(), 0, 0
+    for case in range(QE_CASES):
+        (mn, q1, med, q3, mx), n = _qe_summaries(rs)
+        args = {a: v for a, v in zip(("min.val", "q1.val", "med.val", "q3.val", "max.val"),
+                                     (mn, q1, med, q3, mx)) if v is not None}
+        args["n"] = n
+        theirs = fun(ro.ListVector({k: ro.FloatVector([v]) for k, v in args.items()}))
+        what = (case, (mn, q1, med, q3, mx), n)
+        if isinstance(theirs[0], str):
+            with pytest.raises(ValueError) as err:
+                qe_mean_sd(mn, q1, med, q3, mx, n)
+            assert str(err.value).startswith(theirs[0]), (str(err.value), theirs[0])
+            errors += 1
+            continue
+        res = qe_mean_sd(mn, q1, med, q3, mx, n)
+        _close([res.est_mean, res.est_sd, *res.values], np.asarray(theirs[0], float), what)
+        assert res.selected_dist == theirs[1][0], what
+        assert list(res.warnings) == list(theirs[2]), what
+        selected.add(res.selected_dist)
+        dropped += int(np.isnan(res.values).sum())
+    assert errors < QE_CASES // 4
+    assert len(selected) >= 4, selected     # the draws reach most families
+    assert dropped > 0                      # ... and fits R drops
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_metacont_qe_equals_r(r_meta, case):
+    rs = np.random.default_rng(1300 + case)
+    k = int(rs.integers(2, 6))
+    d = _data(rs, k)
+    mm, ms = [("QE-McGrath", "QE-McGrath"), ("QE-McGrath", "Shi"), ("Luo", "QE-McGrath"),
+              ("QE-McGrath", "Cai")][case % 4]
+    sm = str(rs.choice(["MD", "SMD", "ROM"]))
+    py = dict(method_mean=mm, method_sd=ms, sm=sm)
+    rr = f', method.mean = "{mm}", method.sd = "{ms}", sm = "{sm}"'
+    if case >= 4:       # subgroups
+        sg = ["a", "b"] * k
+        py["subgroup"] = sg[:k]
+        rr += f", subgroup = c({', '.join(repr(s) for s in sg[:k])})"
+    _compare_fun("metacont", d, py, rr, int(rs.integers(1, 10**6)),
+                 ("mean_e", "sd_e", "mean_c", "sd_c"))
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_metamean_qe_equals_r(r_meta, case):
+    rs = np.random.default_rng(1400 + case)
+    k = int(rs.integers(1, 6))
+    d = _data(rs, k, arms=("",))
+    sm = str(rs.choice(["MRAW", "MLN"]))
+    mm, ms = ("QE-McGrath", "QE-McGrath") if case % 2 else ("Wan", "QE-McGrath")
+    _compare_fun("metamean", d, dict(method_mean=mm, method_sd=ms, sm=sm),
+                 f', method.mean = "{mm}", method.sd = "{ms}", sm = "{sm}"',
+                 int(rs.integers(1, 10**6)), ("mean", "sd"))

@@ -10,17 +10,13 @@ The property tests need no R.
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import subprocess
-import tempfile
 
 import numpy as np
 import pytest
 
 from pymeta.model.nmath import pchisq, qchisq
+from pymeta.testing.rscript import from_hex, rscript_or_skip, run_rscript, same_double
 
-RSCRIPT = shutil.which("Rscript")
 
 R_SCRIPT = r"""
 args <- commandArgs(trailingOnly = TRUE)
@@ -73,38 +69,17 @@ def _cases():
 
 @pytest.fixture(scope="module")
 def r_chisq(request):
-    mode = request.config.getoption("--r")
-    if mode == "off":
-        pytest.skip("R tests switched off (--r off)")
-    if RSCRIPT is None:
-        if mode == "require":
-            pytest.fail("Rscript is required (--r=require) but not available", pytrace=False)
-        pytest.skip("Rscript not available")
+    rscript = rscript_or_skip(request.config)
     cases = _cases()
-    with tempfile.TemporaryDirectory() as d:
-        inp, outp, scr = (os.path.join(d, n) for n in ("in.txt", "out.txt", "run.R"))
-        with open(scr, "w") as fh:
-            fh.write(R_SCRIPT)
-        with open(inp, "w") as fh:
-            for kind, x, df, lt, lg in cases:
-                fh.write("%s;%s;%s;%d;%d\n" % (kind, float(x).hex(), float(df).hex(),
-                                              int(lt), int(lg)))
-        subprocess.run([RSCRIPT, "--vanilla", scr, inp, outp], check=True,
-                       capture_output=True, text=True, timeout=600)
-        with open(outp) as fh:
-            res = [_from_hex(s.strip()) for s in fh]
+    out = run_rscript(rscript, R_SCRIPT, ("%s;%s;%s;%d;%d" % (
+        kind, float(x).hex(), float(df).hex(), int(lt), int(lg))
+        for kind, x, df, lt, lg in cases))
+    res = [_from_hex(s) for s in out]
     assert len(res) == len(cases)
     return cases, res
 
 
-def _from_hex(s: str) -> float:
-    special = {"Inf": math.inf, "-Inf": -math.inf, "NaN": math.nan, "NA": math.nan}
-    return special[s] if s in special else float.fromhex(s)
-
-
-def _same(a: float, b: float) -> bool:
-    return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) ==
-                                                 math.copysign(1, b))
+_from_hex, _same = from_hex, same_double
 
 
 @pytest.mark.r

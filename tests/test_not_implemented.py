@@ -9,6 +9,7 @@ test fails if any of them is accepted or ignored. Option *values* pymeta lacks a
 from __future__ import annotations
 
 import importlib
+import math
 import warnings
 
 import pytest
@@ -36,8 +37,7 @@ LACKING_VALUES = [
     ("metaprop", "method", "GLMM"),              # R's default for sm = "PLOGIT"
     ("metainc", "method", "GLMM"),
     ("metarate", "method", "GLMM"),
-] + [(fun, arg, "QE-McGrath") for fun in ("metacont", "metamean", "metagen")  # estmeansd's
-     for arg in ("method_mean", "method_sd")]                  # L-BFGS-B fits (optim)
+]
 
 
 def lacking(fun: str) -> list:
@@ -69,13 +69,19 @@ def test_list_of_lacking_arguments():
     assert all(isinstance(lacking(f), list) for f in DATA)
 
 
-def test_keeprma_with_user_weights_raises():
-    """R keeps metafor's rma objects with keeprma = TRUE and user weights; pymeta has none
-    (keeprma = TRUE without user weights changes nothing in R and is accepted)."""
+def test_keeprma_with_infinite_variance_raises():
+    """keeprma = TRUE keeps metafor's fits with user weights (tests/test_keeprma_live.py)
+    except where the random effects fit gets a study of infinite sampling variance (a
+    zero cell with ``incr = 0``): metafor's standard error and heterogeneity fields on
+    that path are not ported. Without keeprma the analysis runs (tests/test_parity_live.py)."""
+    te, se = [-1.0, 0.1, 0.2, 0.5], [math.inf, 0.2, 0.3, 0.25]
     with pytest.raises(NotImplementedError, match="keeprma"):
-        pymeta.metagen(**DATA["metagen"], weights=[1.0, 2.0, 3.0], keeprma=True)
-    assert pymeta.metagen(**DATA["metagen"], keeprma=True).TE_random == \
-        pymeta.metagen(**DATA["metagen"]).TE_random
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pymeta.metagen(te, se, weights=[1.0, 2.0, 3.0, 4.0], keeprma=True)
+    res = pymeta.metagen(DATA["metagen"]["TE"], DATA["metagen"]["seTE"],
+                         weights=[1.0, 2.0, 3.0], keeprma=True)
+    assert res.rma_usw_c.method == "FE" and res.rma_usw_r.method == "REML"
 
 
 def test_missing_subset_positions_raise():

@@ -63,7 +63,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     ``method_sd`` "Cai" and "BC-McGrath" are Monte Carlo methods (R package estmeansd)
     that R runs on its global random stream; ``seed_estmeansd`` (pymeta only) is the
     ``set.seed()`` value R would have before the call (None: a fresh seed, reported in
-    the notes).
+    the notes). "QE-McGrath" (estmeansd's quantile estimation) draws no random numbers.
     """
     extra = pop_user_args(r_only)
     reject_unsupported("metacont", r_only, _LACKING)

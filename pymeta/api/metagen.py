@@ -437,12 +437,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     backtransf = (DEFAULTS["backtransf"] if backtransf is None
                   else check_logical(backtransf, "backtransf"))
     scales = _scales(pscale, irscale, irunit, backtransf, w_args)
-    if keeprma is not None and check_logical(keeprma, "keeprma") and (
-            any(extra.get(n) is not None
-                for n in ("weights", "weights_common", "weights_random"))):
-        raise NotImplementedError("metagen(): 'keeprma = TRUE' with user-specified weights "
-                                  "(R keeps metafor's rma objects) is not implemented in "
-                                  "pymeta.")
+    keeprma = DEFAULTS["keeprma"] if keeprma is None else check_logical(keeprma, "keeprma")
     labels_raw = column(studlab, data, "studlab")
     raw = {name: column(v, data, name) for name, v in
            dict(TE=TE, seTE=seTE, lower=lower, upper=upper, pval=pval, df=df, n_e=n_e,
@@ -518,6 +513,8 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     # R's metagen (section 6) leaves the user weights unsubset: the fits index all k_all
     # weights with the subset's usable studies (pymeta.model.usw.fit_weights)
     model, user_fields = with_user_args(model, uargs, k_all, "metagen", stream)
+    if keeprma:      # metafor's fits with user weights kept (rma.usw.c / rma.usw.r)
+        model = dataclasses.replace(model, opts=dataclasses.replace(model.opts, keeprma=True))
     report_estmeansd(stream, w, "metagen")
     study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
     fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,

@@ -11,7 +11,8 @@ al. (2020) or Wan et al. (2014) when median, quartiles and range are known, and 
 et al. (2014) otherwise. Cai et al. (2021) ("Cai") and McGrath et al. (2020)'s Box-Cox
 method ("BC-McGrath") come from the port of R's package estmeansd
 (:mod:`pymeta.effects.estmeansd`), one study at a time on one random stream, in R's
-order; McGrath et al.'s "QE-McGrath" is not implemented.
+order; so does McGrath et al.'s quantile estimation "QE-McGrath" (:mod:`pymeta.effects.qe`,
+no random numbers).
 
 R's quirks are kept: the tables are indexed with the vector of sample sizes inside
 ``ifelse``, so a size that gives index 0 (n <= 1) drops out of the looked-up vector and
@@ -36,7 +37,9 @@ APPROX_CHOICES = ("", "iqr.range", "iqr", "range")
 #: Methods R computes with the package estmeansd.
 ESTMEANSD_METHODS = ("Cai", "QE-McGrath", "BC-McGrath")
 #: Of those, the ones pymeta lacks.
-NOT_PORTED = ("QE-McGrath",)
+NOT_PORTED: tuple = ()
+#: The methods pymeta computes with its port of estmeansd, study by study.
+ESTMEANSD = ("Cai", "BC-McGrath", "QE-McGrath")
 
 #: Wan et al. (2014), Table 1: expected range of n standard normal values, n = 1..50.
 WAN2014_TABLE1 = np.array([
@@ -199,7 +202,7 @@ def mean_sd_iqr(n, median, q1, q3, method_mean: str = "Luo", stream=None):
     study, drawing from ``stream`` each time).
     """
     n, (median, q1, q3) = _inputs(n, method_mean, (_check_iqr,), median=median, q1=q1, q3=q3)
-    if method_mean in _est.MONTE_CARLO:
+    if method_mean in ESTMEANSD:
         cols = dict(q1=q1, median=median, q3=q3)
         return (_est.estimate(method_mean, "mean", n, stream, **cols),
                 _est.estimate(method_mean, "sd", n, stream, **cols))
@@ -222,7 +225,7 @@ def mean_sd_range(n, median, mn, mx, method_mean: str = "Luo", stream=None):
     """
     n, (median, mn, mx) = _inputs(n, method_mean, (_check_range,), median=median, min=mn,
                                   max=mx)
-    if method_mean in _est.MONTE_CARLO:
+    if method_mean in ESTMEANSD:
         cols = dict(min=mn, median=median, max=mx)
         return (_est.estimate(method_mean, "mean", n, stream, **cols),
                 _est.estimate(method_mean, "sd", n, stream, **cols))
@@ -253,7 +256,7 @@ def mean_sd_iqr_range(n, median, q1, q3, mn, mx, method_mean: str = "Luo",
         _estmeansd(method_sd, "method.sd")
     cols = dict(min=mn, q1=q1, median=median, q3=q3, max=mx)
     with np.errstate(all="ignore"):
-        if method_mean in _est.MONTE_CARLO:
+        if method_mean in ESTMEANSD:
             mean = _est.estimate(method_mean, "mean", n, stream, **cols)
         elif method_mean == "Luo":
             mean = luo_mean(n, median, q1, q3, mn, mx)
@@ -261,7 +264,7 @@ def mean_sd_iqr_range(n, median, q1, q3, mn, mx, method_mean: str = "Luo",
             mean = (mn + 2 * q1 + 2 * median + 2 * q3 + mx) / 8
         else:
             mean = np.full(n.size, math.nan)
-        if method_sd in _est.MONTE_CARLO:
+        if method_sd in ESTMEANSD:
             sd = _est.estimate(method_sd, "sd", n, stream, **cols)
         elif method_sd == "Shi":
             n6 = rpow(n, 0.6)
@@ -394,9 +397,9 @@ def _approx_one(label, n, *xs, method_mean="Luo", method_sd="Shi", want="mean", 
 
 
 def check_methods(method_mean, method_sd):
-    """``method.mean`` / ``method.sd`` as meta's ``setchar`` gives them; "QE-McGrath"
-    raises NotImplementedError (R asks for package estmeansd whether or not a study is
-    approximated, so pymeta refuses it up front too)."""
+    """``method.mean`` / ``method.sd`` as meta's ``setchar`` gives them (a method in
+    :data:`NOT_PORTED`, none at present, raises NotImplementedError up front: R asks for
+    package estmeansd whether or not a study is approximated)."""
     from ..api._args import setchar
     mm = setchar("Luo" if method_mean is None else method_mean,
                  ("Luo", "Wan") + ESTMEANSD_METHODS, "method_mean")

@@ -16,7 +16,8 @@ R meta calls these for ``method.mean`` / ``method.sd`` "Cai" and "BC-McGrath":
 Both are Monte Carlo methods on R's global random stream: R's result depends on the
 state of that stream. Here the stream is an explicit :class:`~pymeta.model.rrng.RRandom`
 (``RRandom(s)`` is R's ``set.seed(s)``), so the same state gives R's doubles. "QE-McGrath"
-(``qe.mean.sd``: L-BFGS-B fits of five distributions) is not ported.
+(``qe.mean.sd``: L-BFGS-B fits of five distributions, no random numbers) is in
+:mod:`pymeta.effects.qe`; :func:`estimate` runs all three in meta's loop.
 """
 from __future__ import annotations
 
@@ -370,6 +371,7 @@ class RStream:
     def __init__(self, seed: int | None = None):
         self.rng = RRandom(seed)
         self.warnings: list = []
+        self.messages: list = []
         self.used = False
 
 
@@ -380,17 +382,22 @@ MONTE_CARLO = {"BC-McGrath": bc_mean_sd, "Cai": mln_mean_sd}
 def estimate(method: str, want: str, n: np.ndarray, stream: RStream | None, **cols) -> np.ndarray:
     """meta's loop ``for (i in seq_len(k)) x[i] <- estmeansd::<fun>(...)$est.<want>``
     over the studies, in order, on one stream. ``cols``: the summaries meta passes
-    (``min``, ``q1``, ``med``, ``q3``, ``max``), arrays of n's length."""
-    fun = MONTE_CARLO[method]
+    (``min``, ``q1``, ``med``, ``q3``, ``max``), arrays of n's length. "QE-McGrath"
+    (:mod:`pymeta.effects.qe`) draws nothing; its messages are kept with the warnings."""
+    if method == "QE-McGrath":
+        from .qe import qe_mean_sd as fun
+    else:
+        fun = MONTE_CARLO[method]
     if stream is None:
         stream = RStream()
     names = {"min": "mn", "q1": "q1", "median": "med", "q3": "q3", "max": "mx"}
     out = np.empty(n.size)
-    stream.used = stream.used or n.size > 0
+    stream.used = stream.used or (n.size > 0 and method in MONTE_CARLO)
     for i in range(n.size):
         kw = {names[k]: float(v[i]) for k, v in cols.items()}
         res = fun(**kw, n=float(n[i]), rng=stream.rng)
         stream.warnings.extend(res.warnings)
+        stream.messages.extend(getattr(res, "messages", ()))
         out[i] = res.est_mean if want == "mean" else res.est_sd
     return out
 
@@ -399,7 +406,7 @@ def continued(stream: RStream) -> RStream:
     """A copy of ``stream`` at its current position, with no warnings and no draws yet: the
     global stream as R leaves it after one analysis, for the next (``update``)."""
     out = copy.deepcopy(stream)
-    out.warnings, out.used = [], False
+    out.warnings, out.messages, out.used = [], [], False
     return out
 
 
@@ -432,7 +439,9 @@ def report(stream: RStream, warn, fun: str) -> None:
     subgroup analyses continue it, see :mod:`pymeta.api.subgroup`)."""
     for msg in stream.warnings:
         warn.warn(msg)
+    for msg in stream.messages:
+        warn.note(f"estmeansd: {msg}")
     # handed on once: a subgroup analysis continuing this stream reports only its own
-    stream.warnings = []
+    stream.warnings, stream.messages = [], []
     if stream.used:
         warn.note(note(stream, fun))

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import genq
 from . import tau2 as tau2_mod
-from . import usw
+from . import rmafit, usw
 from .heterogeneity import Interval, calc_H, calc_Rb, isquared, pval_Q
 from .intervals import ci
 from .rmath import r_sqrt, r_sum, rpow, rsum, weighted_mean
@@ -53,6 +53,8 @@ class ModelOptions:
     #: the user gave ad hoc corrections with ``weights.random``: meta warns and drops them
     usw_adhoc_dropped: bool = False
     control: dict = field(default_factory=dict)
+    #: metagen's ``keeprma``: keep metafor's fits with user weights (``rma.usw.c`` / ``.r``)
+    keeprma: bool = False
     #: ``seed.predict`` for ``method.predict = "NNF"`` (None: R's ``set.seed(NULL)``)
     seed_predict: float | None = None
     #: R's global random stream as the analysis sees it (an estmeansd ``RStream``, None:
@@ -475,7 +477,12 @@ def _usw_common(TE, seTE, usable, opts: ModelOptions) -> dict:
     vi = seTE[fit] ** 2
     usw.variance_ratio_warning(vi)     # rma.uni(method = "FE"): only its variance check
     usw.check_all_infinite(vi)         # (and, with k > 1, its heterogeneity block)
-    return usw.common_usw(TE, seTE, fit, w_c, opts)
+    out = usw.common_usw(TE, seTE, fit, w_c, opts)
+    if opts.keeprma:
+        out["rma_usw_c"] = rmafit.rma_weighted(
+            TE[fit], vi, w_c, out["TE_common"], out["seTE_common"], method="FE", test="z",
+            level=opts.level_ma, tau2fit=None, k_all=int(np.sum(usable)))
+    return out
 
 
 def _usw_random(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_fit: float,
@@ -489,26 +496,46 @@ def _usw_random(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_fi
     # one rma.uni fit per CI method, each estimating tau2 (and warning) anew; hetcalc's
     # TE.tau and tau.preset do not reach them
     w_r = usw.fit_weights(opts.weights_random, usable)   # rma.uni's first check
+    fits = []
     for i, m in enumerate(given[0]):
         fit, w_fit = usw.drop_missing_weights(usable, w_r, warn=True)
         vi = seTE[fit] ** 2
         if vi.size == 1 and m == "HK":
             warnings.warn('Setting argument test="z" since k=1.', tau2_mod.MetaforWarning,
                           stacklevel=2)
+        tau2fit = None
         if vi.size == 1:
             # rma.uni's k = 1 rule: tau2 = 0 without an estimator (yi and vi may be
             # infinite, e.g. a zero cell with incr = 0; metafor does not check them)
             tau2_fit = 0.0
+            if opts.keeprma:
+                tau2fit = tau2_mod._fit_k1(vi, tau2_mod._merge_control(opts.control),
+                                           bool(np.all(vi > 0)))
         elif bool(np.isinf(vi).any()):
             # hetcalc left these studies out; rma.uni gets them (see usw.tau2_infinite_vi)
+            if opts.keeprma:
+                raise NotImplementedError(
+                    "metagen(): 'keeprma = TRUE' where the fit with user-specified weights "
+                    "gets a study of infinite sampling variance is not implemented in "
+                    "pymeta.")
             tau2_fit = usw.tau2_infinite_vi(TE[fit], vi, opts.method_tau, opts.control)
         else:
-            tau2_fit = _estimate_tau2(TE[fit], vi, opts.method_tau, opts.control).tau2
+            tau2fit = _estimate_tau2(TE[fit], vi, opts.method_tau, opts.control)
+            tau2_fit = tau2fit.tau2
+        fits.append((fit, w_fit, vi, tau2fit, "t" if m == "HK" and vi.size > 1 else "z"))
     # R keeps the unrecycled CI / PI methods and ad hoc settings (no KR fallback)
     mr, mp, adhoc_ci, adhoc_pi = (tuple(g) for g in given)
     res.update(usw.random_usw(TE, seTE, fit, w_fit, tau2_fit, k, opts,
                               mr, mp, res["Q"], res["df_Q"]))
     res.update(adhoc_hakn_ci=adhoc_ci, adhoc_hakn_pi=adhoc_pi)
+    if opts.keeprma:
+        b = float(np.atleast_1d(res["TE_random"])[0])
+        se = float(np.atleast_1d(res["seTE_random"])[0])
+        objs = tuple(rmafit.rma_weighted(TE[f], v, w, b, se, method=opts.method_tau, test=t,
+                                         level=opts.level_ma, tau2fit=t2f,
+                                         k_all=int(np.sum(usable)))
+                     for f, w, v, t2f, t in fits)
+        res["rma_usw_r"] = objs[0] if len(objs) == 1 else objs
 
 
 def _dl_classic(TE, seTE) -> tuple[float, float]:

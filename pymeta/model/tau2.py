@@ -37,7 +37,7 @@ import numpy as np
 
 from .rmath import r_sum as _rsum  # R's sum(): sequential long double
 from .rmath import r_sqrt
-from . import nmath
+from . import blas, nmath
 from .rootfind import uniroot
 
 __all__ = [
@@ -92,49 +92,10 @@ def _r_log(x: np.ndarray) -> np.ndarray:
 
 
 def _dnrm2(x: np.ndarray) -> float:
-    """Reference BLAS 3.10+ ``dnrm2`` (Blue's algorithm with three
-    accumulators), which is what R's LINPACK ``dqrdc2`` calls."""
-    tsml = 2.0 ** -511
-    tbig = 2.0 ** 486
-    ssml = 2.0 ** 537
-    sbig = 2.0 ** -538
-    asml = amed = abig = 0.0
-    notbig = True
-    for v in x:
-        ax = abs(float(v))
-        if ax > tbig:
-            t = ax * sbig
-            abig = abig + t * t
-            notbig = False
-        elif ax < tsml:
-            if notbig:
-                t = ax * ssml
-                asml = asml + t * t
-        else:
-            amed = amed + ax * ax
-    if abig > 0.0:
-        if amed > 0.0 or math.isnan(amed):
-            abig = abig + (amed * sbig) * sbig
-        scl = 1.0 / sbig
-        sumsq = abig
-    elif asml > 0.0:
-        if amed > 0.0 or math.isnan(amed):
-            amed = math.sqrt(amed)
-            asml = math.sqrt(asml) / ssml
-            if asml > amed:
-                ymin, ymax = amed, asml
-            else:
-                ymin, ymax = asml, amed
-            scl = 1.0
-            r = ymin / ymax
-            sumsq = ymax * ymax * (1.0 + r * r)
-        else:
-            scl = 1.0 / ssml
-            sumsq = asml
-    else:
-        scl = 1.0
-        sumsq = amed
-    return scl * math.sqrt(sumsq)
+    """Reference BLAS 3.10+ ``dnrm2`` (Blue's algorithm with three accumulators,
+    :func:`pymeta.model.blas.dnrm2`), which is what R's LINPACK ``dqrdc2`` calls."""
+    v = [float(e) for e in np.ravel(x)]
+    return blas.dnrm2(len(v), v, 0)
 
 
 def _invcalc_int(w: np.ndarray) -> float:

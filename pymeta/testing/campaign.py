@@ -33,7 +33,9 @@ __all__ = ["FUNCTIONS", "draw_cases", "evaluate", "CaseResult", "Report", "run_c
 
 #: Functions with a declared grid (a new function plugs in by declaring one).
 FUNCTIONS = tuple(GRID)
-#: R's own (base) warnings that are not meta's and not compared.
+#: R's own (base) warnings that are not meta's and not compared, on either side (pymeta
+#: reports the ones from estmeansd's "QE-McGrath", which tests/test_estmeansd_live.py
+#: compares with ``qe.mean.sd``'s, but not R's arithmetic warnings elsewhere).
 R_BASE_WARNINGS = ("NaNs produced",)
 
 
@@ -153,7 +155,7 @@ def evaluate(fun: str, args: dict, r_out: dict, rm=None, *, index: int = 0,
     detail = "; ".join(f"{f}: |diff| {a:.3g} > allowed {al:.3g} (R's own variation {o:.3g}) "
                        f"[{next(d.detail for d in diffs if d.field == f)}]"
                        for f, a, _, al, _, o in failing)
-    py_w, r_w = list(res.warnings), _r_meta_warnings(r_out["warnings"])
+    py_w, r_w = _r_meta_warnings(res.warnings), _r_meta_warnings(r_out["warnings"])
     if py_w != r_w:
         detail += f"{'; ' if detail else ''}warnings differ: pymeta {py_w!r} vs R {r_w!r}"
     return CaseResult(**res_kw, status="mismatch" if detail else "ok", detail=detail, diffs=rows)

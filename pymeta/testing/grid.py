@@ -116,10 +116,10 @@ GRID = MappingProxyType({
 #: (kept out of :data:`GRID`, whose every cell the fixture corpus must cover). The
 #: Monte Carlo estmeansd methods ("Cai", "BC-McGrath") come with a drawn
 #: ``seed_estmeansd``, which the R side turns into ``set.seed()`` before the call;
-#: "QE-McGrath" is not implemented.
+#: "QE-McGrath" draws no random numbers.
 APPROX_GRID = MappingProxyType({
-    "method_mean": (None, "Luo", "Wan", "Cai", "BC-McGrath"),
-    "method_sd": (None, "Shi", "Wan", "Cai", "BC-McGrath"),
+    "method_mean": (None, "Luo", "Wan", "Cai", "BC-McGrath", "QE-McGrath"),
+    "method_sd": (None, "Shi", "Wan", "Cai", "BC-McGrath", "QE-McGrath"),
 })
 
 
