@@ -106,3 +106,33 @@ def test_subgroups_continue_the_stream():
     assert one.TE_common_w[0] != one.TE[0]
     assert np.array_equal(one.TE_common_w, two.TE_common_w)
     assert np.array_equal(one.TE, alone.TE)
+
+
+def test_qe_draws_nothing_and_ignores_the_seed():
+    """"QE-McGrath" is deterministic: no random numbers, no seed note, the same numbers
+    whatever seed_estmeansd says, and the Monte Carlo methods' stream is left as it was."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = pymeta.metacont(**DATA, method_mean="QE-McGrath", method_sd="QE-McGrath")
+        b = pymeta.metacont(**DATA, method_mean="QE-McGrath", method_sd="QE-McGrath",
+                            seed_estmeansd=7)
+    assert not any("set.seed" in n for n in a.notes + b.notes)
+    assert np.array_equal(a.mean_e, b.mean_e) and np.array_equal(a.sd_c, b.sd_c)
+    assert a.TE_random == b.TE_random
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0.5, 50), st.floats(0.05, 0.9), st.integers(10, 400),
+       st.sampled_from(["S1", "S2", "S3"]))
+def test_qe_estimates_are_a_fitted_family(mu, spread, n, scen):
+    """Quantiles of a log-normal: the estimate is the selected family's mean and SD, the
+    selected family has the smallest objective of those fitted, the SD is positive."""
+    from pymeta.effects.qe import FAMILIES, _mean_sd, qe_mean_sd
+    q = [mu * math.exp(spread * z) for z in (-2.0, -0.6745, 0.0, 0.6745, 2.0)]
+    keep = {"S1": (0, 2, 4), "S2": (1, 2, 3), "S3": (0, 1, 2, 3, 4)}[scen]
+    vals = [q[i] if i in keep else None for i in range(5)]
+    res = qe_mean_sd(*vals, n=float(n))
+    i = FAMILIES.index(res.selected_dist)
+    assert res.values[i] == min(v for v in res.values if not math.isnan(v))
+    assert (res.est_mean, res.est_sd) == _mean_sd(res.selected_dist, res.par[i])
+    assert res.est_sd > 0 and q[0] < res.est_mean < q[4]

@@ -169,3 +169,29 @@ def test_keeprma_without_user_weights_keeps_nothing(r_meta):
     assert list(isnull) == [True, True]
     assert pymeta.metagen([0.1, 0.5, -0.2], [0.2, 0.3, 0.25],
                           weights=[1.0, 2.0, 3.0]).rma_usw_c is None   # keeprma FALSE
+
+
+def test_keeprma_subgroups_and_update_equal_r(r_meta):
+    """With subgroups R keeps the fits of the overall analysis; update() (R's
+    update.meta, which does not pass keeprma on) keeps none."""
+    extract = _r(R_EXTRACT)
+    te, se = [0.1, 0.5, -0.2, 0.3, 0.05], [0.2, 0.3, 0.25, 0.1, 0.15]
+    w, sg = [1.0, 2.0, 3.0, 4.0, 2.5], ["a", "a", "b", "b", "b"]
+    m = _r(f"m <- suppressWarnings(meta::metagen({_vec(te)}, {_vec(se)}, weights = {_vec(w)}, "
+           'subgroup = c("a", "a", "b", "b", "b"), method.random.ci = c("classic", "HK"), '
+           "keeprma = TRUE)); m")
+    r = extract(m)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = pymeta.metagen(te, se, weights=w, subgroup=sg, method_random_ci=["classic", "HK"],
+                             keeprma=True)
+    _check(res.rma_usw_c, _parse(r.rx2("c")[0]), "subgroups, common")
+    for o, t in zip(res.rma_usw_r, r.rx2("r")):
+        _check(o, _parse(t), ("subgroups, random", o.test))
+    nulls = _r("m2 <- suppressWarnings(update(m, method.tau = 'PM')); "
+               "c(is.null(m2$rma.usw.c), is.null(m2$rma.usw.r))")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        upd = res.update(method_tau="PM")
+    assert list(nulls) == [True, True]
+    assert upd.rma_usw_c is None and upd.rma_usw_r is None
