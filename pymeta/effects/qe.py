@@ -224,8 +224,10 @@ def _mean_sd(family: str, par: tuple) -> tuple[float, float]:
     return a / s, _rsqrt(a * b / ((s * s) * (s + 1)))
 
 
-def qe_mean_sd(mn=None, q1=None, med=None, q3=None, mx=None, n=None, **_ignored) -> QEMeanSD:
-    """``estmeansd::qe.mean.sd(min.val, q1.val, med.val, q3.val, max.val, n)``."""
+def qe_mean_sd(mn=None, q1=None, med=None, q3=None, mx=None, n=None, *,
+               rng=None) -> QEMeanSD:
+    """``estmeansd::qe.mean.sd(min.val, q1.val, med.val, q3.val, max.val, n)``. ``rng``
+    is accepted for the interface the Monte Carlo methods share and not used."""
     scenario = get_scenario(mn, q1, med, q3, mx)
     warns = list(check_errors(mn, q1, med, q3, mx, n, scenario))
     quants, _ = _quants(scenario, mn, q1, med, q3, mx)
