@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import pymeta
 from pymeta.effects.estmeansd import bc_mean_sd, mln_mean_sd, r_mean, r_sd
@@ -121,7 +121,8 @@ def test_qe_draws_nothing_and_ignores_the_seed():
     assert a.TE_random == b.TE_random
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.data_too_large, HealthCheck.too_slow])
 @given(st.floats(0.5, 50), st.floats(0.05, 0.9), st.integers(10, 400),
        st.sampled_from(["S1", "S2", "S3"]))
 def test_qe_estimates_are_a_fitted_family(mu, spread, n, scen):
