@@ -84,10 +84,14 @@ def test_keeprma_with_infinite_variance_raises():
     assert res.rma_usw_c.method == "FE" and res.rma_usw_r.method == "REML"
 
 
-def test_missing_subset_positions_raise():
-    """R analyses a study of missing values for a missing position in subset (x[NA]);
-    pymeta refuses. Missing positions in exclude are skipped, as R skips them."""
-    with pytest.raises(NotImplementedError, match="subset"):
-        pymeta.metagen(**DATA["metagen"], subset=[0, float("nan")])
+def test_missing_subset_positions_follow_r():
+    """A missing position in subset is R's x[NA] (tests/test_parity_live.py::
+    test_live_missing_subset_positions): R's stop with keepdata = TRUE, a study of
+    missing values with keepdata = FALSE. Missing positions in exclude are skipped, as
+    R skips them."""
+    with pytest.raises(ValueError, match="NAs are not allowed in subscripted assignments"):
+        pymeta.metagen(**DATA["metagen"], subset=[0, float("nan"), 2])
+    res = pymeta.metagen(**DATA["metagen"], subset=[0, float("nan")], keepdata=False)
+    assert res.k == 1 and res.k_all == 2 and res.studlab == (1, None)
     res = pymeta.metagen(**DATA["metagen"], exclude=[float("nan"), 1])
     assert list(res.exclude) == [False, True, False]

@@ -487,12 +487,18 @@ _NA_EXCLUDE = [
 @pytest.mark.parametrize("fun,data,r_pos,stops", _NA_EXCLUDE,
                          ids=[f"{f}{i}" for i, (f, *_) in enumerate(_NA_EXCLUDE)])
 def test_live_missing_exclude_positions(r_meta, fun, data, r_pos, stops):
-    fields = fields_to_compare(_CLS[fun])
-    out = r_meta.run_many(fun, [{**data, "exclude": r_pos}], fields)[0]
-    py_pos = [p - 1 for p in r_pos]            # NaN stays NaN
-    res = campaign.evaluate(fun, {**data, "exclude": py_pos}, out, r_meta, fields=fields,
-                            strict=True)
+    res = _positions_case(r_meta, fun, data, "exclude", r_pos)
     assert res.status == ("r_error" if stops else "ok"), res.detail
+
+
+def _positions_case(r_meta, fun, data, arg, r_pos):
+    """R with its own 1-based positions in ``arg``, pymeta with 0-based ones (NaN stays
+    NaN), judged strictly."""
+    fields = fields_to_compare(_CLS[fun])
+    out = r_meta.run_many(fun, [{**data, arg: r_pos}], fields)[0]
+    py_pos = [p - 1 for p in r_pos]
+    return campaign.evaluate(fun, {**data, arg: py_pos}, out, r_meta, fields=fields,
+                             strict=True)
 
 
 #: TE.tau as R meta takes it, unchecked: a vector is recycled in hetcalc's
@@ -683,3 +689,85 @@ def test_live_qe_mcgrath_cases(r_meta, label, args):
     res = pymeta.metacont(**args)
     assert any(n.startswith("estmeansd: Only fit the normal") for n in res.notes) == (
         args["q1_e"][0] < 0)
+
+
+#: Missing positions in subset (R's x[NA]): R's error where it stops (keepdata = TRUE, the
+#: default, everywhere but metacor; subgroups; metacont, metamean, metaprop; exclude
+#: outside metagen), else a study of missing values in the output (studlab NA, metagen's
+#: exclude NA), left out of pooling. R gets its own 1-based positions.
+_BIN3 = dict(event_e=[5.0, 8.0, 3.0], n_e=[20.0, 30.0, 25.0], event_c=[7.0, 10.0, 6.0],
+             n_c=[22.0, 28.0, 24.0])
+_INC3 = dict(event_e=[5.0, 8.0, 3.0], time_e=[200.0, 310.0, 250.0],
+             event_c=[7.0, 10.0, 6.0], time_c=[220.0, 280.0, 240.0])
+_COR3 = dict(cor=[0.5, 0.3, 0.6], n=[20.0, 30.0, 25.0])
+_NA_SUBSET = [
+    ("metagen", "keepdata", dict(TE=_TE6, seTE=_SE6), [1.0, _NA, 3.0], False),
+    ("metagen", "keepdata, all given", dict(TE=_TE6[:3], seTE=_SE6[:3]), [1.0, _NA, 3.0],
+     True),
+    ("metagen", "keepdata, all missing", dict(TE=_TE6, seTE=_SE6), [_NA, _NA], False),
+    ("metagen", "approx labels", dict(TE=_TE6[:4], seTE=_SE6[:4], keepdata=False,
+                                      approx_TE=["", "", "", ""]), [1.0, _NA, 3.0], True),
+    ("metacont", "keepdata", dict(_CONT4), [1.0, _NA, 3.0], True),
+    ("metabin", "keepdata, shorter", dict(_BIN3), [1.0, _NA], True),
+    ("metagen", "plain", dict(TE=_TE6, seTE=_SE6, keepdata=False), [1.0, _NA, 3.0], False),
+    ("metagen", "labels, order", dict(TE=_TE6, seTE=_SE6, studlab=list("abcdef"),
+                                      keepdata=False), [6.0, _NA, 2.0, _NA, 4.0], False),
+    ("metagen", "exclude", dict(TE=_TE6, seTE=_SE6, keepdata=False,
+                                exclude=[False, False, True, False, True, False]),
+     [1.0, _NA, 3.0, 5.0], False),
+    ("metagen", "weights", dict(TE=_TE6, seTE=_SE6, keepdata=False,
+                                weights=[1.0, 2.0, 3.0, 1.5, 2.5, 0.5]), [1.0, _NA, 3.0], True),
+    ("metagen", "weights, all", dict(TE=_TE6[:3], seTE=_SE6[:3], keepdata=False,
+                                     weights=[1.0, 2.0, 3.0]), [1.0, _NA, 3.0], False),
+    ("metagen", "subgroup", dict(TE=_TE6, seTE=_SE6, keepdata=False,
+                                 subgroup=list("aabbab")), [1.0, _NA, 3.0], True),
+    ("metacor", "keepdata", dict(_COR3), [1.0, _NA, 3.0], False),
+    ("metacor", "no keepdata, PM", dict(_COR3, keepdata=False, method_tau="PM"),
+     [_NA, 2.0, 3.0], False),
+    ("metacor", "exclude", dict(_COR3, exclude=[True, False, False]), [1.0, _NA, 3.0], True),
+    ("metabin", "MH", dict(_BIN3, keepdata=False), [1.0, _NA, 3.0], False),
+    ("metabin", "zero cell", dict(_BIN3, event_e=[0.0, 8.0, 3.0], keepdata=False, sm="OR"),
+     [1.0, _NA, 3.0], False),
+    ("metabin", "keepdata", dict(_BIN3), [1.0, _NA, 3.0], True),
+    ("metainc", "plain", dict(_INC3, keepdata=False), [1.0, _NA, 3.0], False),
+    ("metainc", "exclude", dict(_INC3, keepdata=False, exclude=[False, True, False]),
+     [1.0, _NA, 3.0], True),
+    ("metarate", "plain", dict(event=[5.0, 8.0, 3.0], time=[200.0, 310.0, 250.0],
+                               keepdata=False), [_NA, 2.0, 3.0], False),
+    ("metacont", "no keepdata", dict(_CONT4, keepdata=False), [1.0, _NA, 3.0], True),
+    ("metamean", "no keepdata", dict(n=[20.0, 30.0, 25.0], mean=[1.2, 0.8, 1.0],
+                                     sd=[1.0, 1.1, 0.9], keepdata=False), [1.0, _NA], True),
+    ("metaprop", "no keepdata", dict(event=[5.0, 8.0, 3.0], n=[20.0, 30.0, 25.0],
+                                     method="Inverse", keepdata=False), [1.0, _NA], True),
+]
+
+
+@pytest.mark.parametrize("fun,label,data,r_pos,stops", _NA_SUBSET,
+                         ids=[f"{f}-{c}" for f, c, *_ in _NA_SUBSET])
+def test_live_missing_subset_positions(r_meta, fun, label, data, r_pos, stops):
+    res = _positions_case(r_meta, fun, data, "subset", r_pos)
+    assert res.status == ("r_error" if stops else "ok"), res.detail
+    if stops:   # R's message, word for word
+        assert res.py_error.split(": ", 1)[1].strip() == res.r_error.strip(), (
+            res.py_error, res.r_error)
+
+
+@pytest.mark.parametrize("post,post_args", [("metainf", {}), ("metacum", {}),
+                                            ("update", {"method_tau": "DL"})])
+def test_live_missing_subset_positions_after(r_meta, post, post_args):
+    """metainf / metacum / update of a metacor result with a missing subset position:
+    every field as R's (the study of missing values labelled "NA" as R pastes it)."""
+    data = dict(cor=[0.5, 0.3, 0.6, 0.2], n=[20.0, 30.0, 25.0, 40.0])
+    cls = pymeta.MetaInf if post != "update" else _CLS["metacor"]
+    fields = fields_to_compare(cls)
+    r_post_args = {k.replace("_", "."): v for k, v in post_args.items()}
+    theirs = r_meta.run("metacor", {**data, "subset": [1.0, _NA, 3.0]}, fields, post=post,
+                        post_args=r_post_args)
+    assert theirs["ok"], theirs["error"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = pymeta.metacor(**data, subset=[0, _NA, 2])
+        res = m.update(**post_args) if post == "update" else getattr(pymeta, post)(m)
+    for f in fields:
+        d = compare_field(f, res.to_dict()[f], theirs["values"].get(f))
+        assert d.ok, (post, f, d)

@@ -16,7 +16,8 @@ from ..result import r_name
 
 __all__ = ["NULL", "user_increments", "MetaWarning", "column", "numeric", "check_length", "setchar",
            "setchar_vec", "studlabs", "reject_unsupported", "check_level", "check_logical", "Warn",
-           "select_studies", "take", "subset_studies", "resolve_deprecated",
+           "select_studies", "take", "subset_studies", "NA_POSITION", "NASubset",
+           "has_missing_positions", "na_subset_warnings", "resolve_deprecated",
            "place_warnings", "accepts_deprecated"]
 
 
@@ -215,13 +216,7 @@ def _study_selection(value, k_all: int, arg: str, data) -> np.ndarray | None:
     A missing position of ``exclude`` is skipped, as R's ``exclude2[exclude] <- TRUE``
     skips NA subscripts.
     """
-    value = column(value, data, arg)
-    if hasattr(value, "to_numpy"):
-        value = value.to_numpy(dtype=object)
-    v = np.asarray(value, dtype=object).ravel()
-    miss = np.array([_missing(e) for e in v], dtype=bool)
-    logical = v.size and all(isinstance(e, (bool, np.bool_)) for e in v[~miss]) and (
-        not miss.all() or not any(isinstance(e, (float, np.floating)) for e in v))
+    v, miss, logical = _classify(value, data, arg)
     if logical:
         if v.size > k_all:
             return None  # caller raises R's length error
@@ -230,10 +225,6 @@ def _study_selection(value, k_all: int, arg: str, data) -> np.ndarray | None:
                              "'missing value where TRUE/FALSE needed'.")
         mask = v.astype(bool)
         return np.flatnonzero(np.resize(mask, k_all) if mask.size else mask)
-    if miss.any() and arg != "exclude":
-        raise NotImplementedError(f"Missing positions in argument '{r_name(arg)}' are not "
-                                  "implemented in pymeta (R analyses a study of missing "
-                                  "values there).")
     vals = v[~miss]
     if not all(isinstance(e, (int, np.integer)) and not isinstance(e, (bool, np.bool_))
                or (isinstance(e, (float, np.floating)) and float(e).is_integer()) for e in vals):
@@ -245,10 +236,99 @@ def _study_selection(value, k_all: int, arg: str, data) -> np.ndarray | None:
     if np.any(idx < 0) or np.any(idx >= k_all):
         raise ValueError(f"Argument '{r_name(arg)}': positions must be between 0 and "
                          f"{k_all - 1} (0-based).")
+    if miss.any() and arg != "exclude":
+        # R's x[subset] with an NA subscript: a study of missing values (NA_POSITION)
+        out = np.full(v.size, NA_POSITION, dtype=int)
+        out[~miss] = idx
+        return out
     return idx
 
 
-def select_studies(subset, exclude, k_all: int, data=None, *, subset_msg: str = "subset"):
+#: A missing position in ``subset`` (R's ``x[NA]``): the study of missing values R analyses.
+NA_POSITION = -1
+
+
+class NASubset(tuple):
+    """A ``subset`` of positions with missing entries, as the public functions' wrapper
+    hands it on (:func:`pymeta.api.subgroup.meta_function`), with what R's handling of
+    them depends on: ``keepdata`` as given (None: R's default TRUE) and whether
+    subgroups were given."""
+
+    def __new__(cls, values, keepdata=None, subgroup: bool = False):
+        obj = super().__new__(cls, values)
+        obj.keepdata = keepdata
+        obj.subgroup = subgroup
+        return obj
+
+
+def _classify(value, data, arg: str):
+    """A ``subset`` / ``exclude`` value as an object vector, its missing entries and
+    whether it is logical (see :func:`_study_selection`)."""
+    value = column(value, data, arg)
+    if hasattr(value, "to_numpy"):
+        value = value.to_numpy(dtype=object)
+    v = np.asarray(value, dtype=object).ravel()
+    miss = np.array([_missing(e) for e in v], dtype=bool)
+    logical = bool(v.size) and all(isinstance(e, (bool, np.bool_)) for e in v[~miss]) and (
+        not miss.all() or not any(isinstance(e, (float, np.floating)) for e in v))
+    return v, miss, logical
+
+
+def has_missing_positions(subset, data=None) -> bool:
+    """Whether ``subset`` lists positions some of which are missing (R's ``x[NA]``)."""
+    if subset is None or isinstance(subset, NASubset):
+        return False
+    v, miss, logical = _classify(subset, data, "subset")
+    return bool(miss.any()) and not logical
+
+
+def _na_positions(fun: str | None, subset, exclude, k_all: int) -> None:
+    """What R meta 8.5 does with a missing position in ``subset`` (measured), in R's
+    order. With ``keepdata = TRUE`` (the default) R stores the subset in its data frame:
+    a subset as long as the data is kept as it is and ``data$.x[data$.subset] <- x``
+    stops on the NA subscript ("NAs are not allowed in subscripted assignments"); a
+    shorter or longer one becomes a logical column, and the assignment only warns
+    (metagen: twice, see :func:`na_subset_warnings`; metacont and metamean warn and stop
+    further on), except in metabin, metainc, metarate and metaprop, whose assignments
+    stop either way; metacor assigns nothing. Then subgroups stop ("Missing values in
+    argument 'subgroup'."); metacont and metamean stop in an ``if`` on NA, metaprop in
+    ``binom.test``; with ``exclude`` all but metagen stop in an ``if`` on its NA entry.
+    Otherwise R analyses a study of missing values, kept in the output with NA and left
+    out of pooling."""
+    if fun is None or not isinstance(subset, NASubset):
+        raise NotImplementedError("Missing positions in argument 'subset' are not "
+                                  "implemented here.")
+    keepdata = True if subset.keepdata is None else bool(subset.keepdata)
+    if keepdata and fun != "metacor" and (
+            len(subset) == k_all or fun in ("metabin", "metainc", "metarate", "metaprop")):
+        raise ValueError("NAs are not allowed in subscripted assignments")
+    if subset.subgroup:
+        raise ValueError("Missing values in argument 'subgroup'.")
+    if fun in ("metacont", "metamean"):
+        raise ValueError("missing value where TRUE/FALSE needed")
+    if fun == "metaprop":
+        raise ValueError("'x' must be nonnegative and integer")
+    if exclude is not None and fun != "metagen":
+        raise ValueError("missing value where TRUE/FALSE needed")
+
+
+def na_subset_warnings(subset, idx) -> tuple:
+    """R's warnings from metagen's ``data$.TE[data$.subset] <- TE`` and
+    ``data$.seTE[...] <- seTE`` with ``keepdata = TRUE`` and a subset with missing
+    positions (not as long as the data): fewer rows than values, so
+    "number of items to replace is not a multiple of replacement length" twice, unless
+    no position is given at all."""
+    if not isinstance(subset, NASubset) or subset.keepdata is False:
+        return ()
+    pos = np.asarray(idx)
+    rows = np.unique(pos[pos != NA_POSITION]).size
+    if rows == 0 or rows % pos.size == 0:
+        return ()
+    return ("number of items to replace is not a multiple of replacement length",) * 2
+
+
+def select_studies(subset, exclude, k_all: int, data=None, *, subset_msg: str = "subset",
+                   fun: str | None = None):
     """meta's section "(4) Subset, exclude studies": returns ``(idx, exclude)``.
 
     ``idx`` (None without ``subset``) are the positions of the studies analysed, in
@@ -257,12 +337,18 @@ def select_studies(subset, exclude, k_all: int, data=None, *, subset_msg: str = 
     field once ``idx`` is applied). R's errors for a selection longer than the data:
     "Length of subset is larger than number of studies." (metagen: "Length of argument
     'subset' ...").
+
+    A missing position in ``subset`` is :data:`NA_POSITION` in ``idx`` (:func:`take`
+    gives a missing value there) where R analyses such a study, and R's error where it
+    stops (:func:`_na_positions`; ``fun`` is the caller, ``subset`` a :class:`NASubset`).
     """
     idx = excl = None
     if subset is not None:
         idx = _study_selection(subset, k_all, "subset", data)
         if idx is None:
             raise ValueError(f"Length of {subset_msg} is larger than number of studies.")
+        if np.any(idx == NA_POSITION):
+            _na_positions(fun, subset, exclude, k_all)
     if exclude is not None:
         pos = _study_selection(exclude, k_all, "exclude", data)
         if pos is None:
@@ -273,12 +359,29 @@ def select_studies(subset, exclude, k_all: int, data=None, *, subset_msg: str = 
 
 
 def take(v, idx):
-    """``v[idx]`` for a per-study vector (numpy array, tuple of labels) or None."""
+    """``v[idx]`` for a per-study vector (numpy array, tuple of labels) or None; a
+    :data:`NA_POSITION` gives R's NA (NaN, None; False for a logical vector, whose NA
+    meta only shows in metagen's ``exclude`` field)."""
     if v is None or idx is None:
         return v
+    idx = np.asarray(idx, dtype=int)
+    na = idx == NA_POSITION
     if isinstance(v, tuple):
-        return tuple(v[i] for i in idx)
-    return np.asarray(v)[idx]
+        return tuple(None if i == NA_POSITION else v[i] for i in idx)
+    a = np.asarray(v)
+    if not na.any():
+        return a[idx]
+    out = a[np.where(na, 0, idx)]
+    if out.dtype.kind in "iu":
+        out = out.astype(float)
+    if out.dtype.kind == "f":
+        out[na] = np.nan
+    elif out.dtype.kind == "b":
+        out[na] = False
+    else:
+        out = out.astype(object)
+        out[na] = None
+    return out
 
 
 def stored_column(given, idx, new) -> np.ndarray:
@@ -293,7 +396,8 @@ def stored_column(given, idx, new) -> np.ndarray:
         return new.copy()
     col = np.array(given, dtype=new.dtype if new.dtype.kind == "f" else object)
     keep = np.zeros(col.size, dtype=bool)
-    keep[np.asarray(idx, dtype=int)] = True
+    pos = np.asarray(idx, dtype=int)
+    keep[pos[pos != NA_POSITION]] = True
     col[keep] = np.resize(new, int(keep.sum()))
     return col
 
@@ -306,7 +410,9 @@ def subset_column(values, idx, k_all: int) -> np.ndarray:
     if idx is None:
         return values.copy()
     col = np.full(k_all, np.nan)
-    col[np.asarray(idx, dtype=int)] = values     # (the subset's values, one per position)
+    pos = np.asarray(idx, dtype=int)
+    ok = pos != NA_POSITION                      # (R: data$.x[NA] <- x assigns nothing)
+    col[pos[ok]] = values[ok] if values.size == pos.size else values
     return col
 
 

@@ -191,7 +191,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
         incr_e = np.resize(incr_e, k_all) if incr_e.size == 1 else incr_e
         incr_c = np.resize(incr_c, k_all) if incr_c.size == 1 else incr_c
         check_length("event_e", k_all, incr_e=incr_e, incr_c=incr_c)
-    idx, excl = select_studies(subset, exclude, k_all, data)
+    idx, excl = select_studies(subset, exclude, k_all, data, fun="metabin")
     k_given = k_all
     uargs = subset_user_args(uargs, idx, k_all, "metabin")
     if k_all:   # R's section (6): the analysis uses the subset only

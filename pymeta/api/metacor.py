@@ -82,7 +82,7 @@ def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=No
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
-    idx, excl = select_studies(subset, exclude, k_all, data)
+    idx, excl = select_studies(subset, exclude, k_all, data, fun="metacor")
     uargs = subset_user_args(uargs, idx, k_all, "metacor")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
     k_all = len(labels)

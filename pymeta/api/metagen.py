@@ -24,7 +24,8 @@ from ..effects.correlation import cor2z
 from ..effects.proportion import p2asin, p2logit
 from ._args import (MetaWarning, Warn, check_length, check_level, check_logical, column,
                     column_or_value, numeric, reject_unsupported, select_studies, setchar,
-                    setchar_vec, stored_column, studlabs, subset_studies)
+                    setchar_vec, stored_column, studlabs, subset_studies, take, NA_POSITION,
+                    na_subset_warnings)
 from .subgroup import meta_function
 from ..effects import approx as _approx
 from ..effects.estmeansd import make_stream, report as report_estmeansd
@@ -236,7 +237,7 @@ def subset_user_args(user: dict, idx, k_all: int, fun: str) -> dict:
     out = dict(user)
     for name in ("weights_common", "weights_random"):
         w = _recycled(user[name], k_all, name, fun)
-        out[name] = None if w is None else w[np.asarray(idx)]
+        out[name] = None if w is None else take(w, idx)
     return out
 
 
@@ -481,7 +482,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     check_length(arg, k_all, **summ)
     uargs = user_args(extra, data, "metagen")
     idx, excl = select_studies(subset, exclude, k_all, data,
-                               subset_msg="argument 'subset'")
+                               subset_msg="argument 'subset'", fun="metagen")
     # R's data columns (section 5) as update() needs them, before the subset
     given = dict(TE=np.array(x["TE"], dtype=float), seTE=np.array(x["seTE"], dtype=float),
                  lower=x["lower"], upper=x["upper"], level_ci=np.array(lci, dtype=float),
@@ -528,6 +529,14 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     if study_df is not None:   # R keeps the df given, NA included (meta's ci: normal there)
         fields.update(df=np.array(study_df, dtype=float))
     fields.update(user_fields)
+    if excl is not None and idx is not None and np.any(np.asarray(idx) == NA_POSITION):
+        # R's exclude[subset]: NA for a missing position (pooled as excluded or not, the
+        # study of missing values gets no weight)
+        shown = np.array(excl, dtype=object)
+        shown[np.asarray(idx) == NA_POSITION] = None
+        fields["exclude"] = shown
+    for msg in na_subset_warnings(subset, idx):   # R's data$.TE[data$.subset] <- TE
+        w.always(msg)
     avail_ci = x["lower"] is not None or x["upper"] is not None
     if approx_fields is None:   # (R's list(), after everything else)
         approx_fields = {name: _stored_labels(labs[name]) for name in ("approx_TE",

@@ -131,7 +131,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     check_length("event_e", k_all, **{k: v for k, v in sizes.items() if v is not None})
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
-    idx, excl = select_studies(subset, exclude, k_all, data)
+    idx, excl = select_studies(subset, exclude, k_all, data, fun="metainc")
     k_given = k_all
     uargs = subset_user_args(uargs, idx, k_all, "metainc")
     # R's section (6): the subset of the data and of the (user) increments

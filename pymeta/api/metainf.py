@@ -21,7 +21,8 @@ import math
 import numpy as np
 
 from ..result import Meta, MetaCum, MetaInf
-from ._args import MetaWarning, select_studies, setchar
+from ._args import (NA_POSITION, MetaWarning, NASubset, column, has_missing_positions,
+                    select_studies, setchar)
 from .subgroup import DATA_ARGS, sub_call
 
 __all__ = ["metainf", "metacum"]
@@ -99,13 +100,20 @@ def _sortvar(x: Meta, sortvar):
             v = np.asarray(data[sortvar])
             subset = x.call[1].get("subset")
             if subset is not None:   # R: sortvar[x$data$.subset], rows in the data's order
-                idx, _ = select_studies(subset, None, len(v), data)
+                if has_missing_positions(subset, data):   # (metacor: R's .subset NA)
+                    subset = NASubset(column(subset, data, "subset"), True)
+                idx, _ = select_studies(subset, None, len(v), data, fun=x.call[0])
                 keep = np.zeros(len(v), dtype=bool)
-                keep[idx] = True
+                keep[idx[idx != NA_POSITION]] = True
                 v = v[keep]
             return v
         raise ValueError(f"Argument 'sortvar': no field or data column '{sortvar}'.")
     return np.asarray(sortvar)
+
+
+def _lab(s) -> str:
+    """A study label as R's ``paste`` writes it (a missing label: "NA")."""
+    return "NA" if s is None else str(s)
 
 
 def _order(v) -> np.ndarray:
@@ -169,12 +177,12 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
         no_r = no - 1
     studlab = [x.studlab[i] for i in o]
     if kind == "metainf":
-        slab = tuple(f"Omitting {s}" for s in studlab)
+        slab = tuple(f"Omitting {_lab(s)}" for s in studlab)
     else:
         # R: k = cumsum(!exclude), the studies pooled so far
         excl = np.zeros(k_all, bool) if x.exclude is None else np.asarray(x.exclude, bool)[o]
         ncum = np.cumsum(~excl)
-        slab = tuple(f"Adding {s} (k={int(n)})" for s, n in zip(studlab, ncum))
+        slab = tuple(f"Adding {_lab(s)} (k={int(n)})" for s, n in zip(studlab, ncum))
     opts = _step_options(fun, x, no_r)
     # the sorted result: sub_call takes its data from these fields
     # R sorts exclude (and metagen's n.e / n.c) with the data

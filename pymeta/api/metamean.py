@@ -107,7 +107,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
          for name, v in raw.items()}
     s_x = {name: (None if v is None else numeric(v, name, labels)) for name, v in summ.items()}
     # R's section (6): the subset of the data, summaries and approximation labels
-    idx, excl = select_studies(subset, exclude, k_all, data)
+    idx, excl = select_studies(subset, exclude, k_all, data, fun="metamean")
     given = (dict(x), dict(s_x), dict(approx), k_all)   # for R's object$data (update)
     uargs = subset_user_args(uargs, idx, k_all, "metamean")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)

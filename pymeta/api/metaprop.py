@@ -159,7 +159,7 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
-    idx, excl = select_studies(subset, exclude, k_all, data)
+    idx, excl = select_studies(subset, exclude, k_all, data, fun="metaprop")
     uargs = subset_user_args(uargs, idx, k_all, "metaprop")
     x, labels, excl, (incr_arr,) = subset_studies(idx, x, labels, excl, incr_arr)
     k_all = len(labels)

@@ -101,7 +101,7 @@ def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None,
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
     if n_raw is not None:
         x["n"] = numeric(n_raw, "n", labels)
-    idx, excl = select_studies(subset, exclude, k_all, data)
+    idx, excl = select_studies(subset, exclude, k_all, data, fun="metarate")
     uargs = subset_user_args(uargs, idx, k_all, "metarate")
     x, labels, excl, (incr_arr,) = subset_studies(idx, x, labels, excl, incr_arr)
     k_all = len(labels)

@@ -411,7 +411,8 @@ def meta_function(fun):
     @functools.wraps(fun)
     def wrapper(*args, subgroup=None, subgroup_name=None, test_subgroup=None,
                 prediction_subgroup=None, tau_common=None, byvar=None, **kwargs):
-        from ._args import check_logical, place_warnings, resolve_deprecated, select_studies
+        from ._args import (NASubset, check_logical, has_missing_positions, place_warnings,
+                            resolve_deprecated, select_studies)
         from . import presentation
         kwargs, dep = resolve_deprecated(kwargs)
         pres = presentation.pop(name, kwargs)
@@ -446,6 +447,10 @@ def meta_function(fun):
         if (name == "metabin" and tau_common_v and subgroup is not None
                 and "method" not in bound.arguments):
             kwargs["method"] = "Inverse"   # metabin: method = ifelse(tau.common, "Inverse", ...)
+        if has_missing_positions(kwargs.get("subset"), call.get("data")):
+            # R's x[NA]: what follows depends on keepdata and subgroups (_args._na_positions)
+            kwargs["subset"] = NASubset(column(kwargs["subset"], call.get("data"), "subset"),
+                                        pres.get("keepdata"), subgroup is not None)
         stream = None
         if name in ("metacont", "metamean", "metagen"):
             # one random stream for the analysis and its subgroups' re-run approximations
