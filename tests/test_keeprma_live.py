@@ -195,3 +195,30 @@ def test_keeprma_subgroups_and_update_equal_r(r_meta):
         upd = res.update(method_tau="PM")
     assert list(nulls) == [True, True]
     assert upd.rma_usw_c is None and upd.rma_usw_r is None
+
+
+@pytest.mark.parametrize("method", ["REML", "DL", "PM", "ML", "HS", "SJ", "HE", "EB"])
+@pytest.mark.parametrize("te0", [-1.0, -math.inf])
+def test_keeprma_infinite_variance_equal_r(r_meta, method, te0):
+    """A study of infinite sampling variance (a zero cell with incr = 0 gives such a
+    study, with an infinite estimate too): metafor's fits keep it (weight 0); every field
+    of the kept fits as R's, or R's stop."""
+    extract = _r(R_EXTRACT)
+    te, se, w = [te0, 0.1, 0.2, 0.5], [math.inf, 0.2, 0.3, 0.25], [1.0, 2.0, 3.0, 4.0]
+    theirs = _r(f"tryCatch({{m <- suppressWarnings(meta::metagen({_vec(te)}, {_vec(se)}, "
+                f'weights = {_vec(w)}, method.tau = "{method}", '
+                'method.random.ci = c("classic", "HK"), keeprma = TRUE)); list(TRUE, m)}, '
+                "error = function(e) list(FALSE, conditionMessage(e)))")
+    kw = dict(weights=w, method_tau=method, method_random_ci=["classic", "HK"], keeprma=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if not bool(theirs[0][0]):
+            with pytest.raises((ValueError, ArithmeticError, RuntimeError)) as err:
+                pymeta.metagen(te, se, **kw)
+            assert str(err.value).startswith(str(theirs[1][0])), (err.value, theirs[1][0])
+            return
+        res = pymeta.metagen(te, se, **kw)
+    r = extract(theirs[1])
+    _check(res.rma_usw_c, _parse(r.rx2("c")[0]), (method, te0, "common"))
+    for o, t in zip(res.rma_usw_r, r.rx2("r")):
+        _check(o, _parse(t), (method, te0, "random", o.test))

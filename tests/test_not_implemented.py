@@ -69,19 +69,19 @@ def test_list_of_lacking_arguments():
     assert all(isinstance(lacking(f), list) for f in DATA)
 
 
-def test_keeprma_with_infinite_variance_raises():
-    """keeprma = TRUE keeps metafor's fits with user weights (tests/test_keeprma_live.py)
-    except where the random effects fit gets a study of infinite sampling variance (a
-    zero cell with ``incr = 0``): metafor's standard error and heterogeneity fields on
-    that path are not ported. Without keeprma the analysis runs (tests/test_parity_live.py)."""
+def test_keeprma_keeps_the_weighted_fits():
+    """keeprma = TRUE keeps metafor's fits with user weights (compared with R's in
+    tests/test_keeprma_live.py), also where a study has an infinite sampling variance;
+    without user weights there is nothing to keep."""
     te, se = [-1.0, 0.1, 0.2, 0.5], [math.inf, 0.2, 0.3, 0.25]
-    with pytest.raises(NotImplementedError, match="keeprma"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            pymeta.metagen(te, se, weights=[1.0, 2.0, 3.0, 4.0], keeprma=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = pymeta.metagen(te, se, weights=[1.0, 2.0, 3.0, 4.0], keeprma=True)
+    assert res.rma_usw_r.k == 4 and res.rma_usw_r.weights == (1.0, 2.0, 3.0, 4.0)
     res = pymeta.metagen(DATA["metagen"]["TE"], DATA["metagen"]["seTE"],
                          weights=[1.0, 2.0, 3.0], keeprma=True)
     assert res.rma_usw_c.method == "FE" and res.rma_usw_r.method == "REML"
+    assert pymeta.metagen(**DATA["metagen"], keeprma=True).rma_usw_c is None
 
 
 def test_missing_subset_positions_follow_r():

@@ -513,12 +513,11 @@ def _usw_random(res: dict, TE, seTE, usable, opts: ModelOptions, k: int, tau2_fi
                                            bool(np.all(vi > 0)))
         elif bool(np.isinf(vi).any()):
             # hetcalc left these studies out; rma.uni gets them (see usw.tau2_infinite_vi)
-            if opts.keeprma:
-                raise NotImplementedError(
-                    "metagen(): 'keeprma = TRUE' where the fit with user-specified weights "
-                    "gets a study of infinite sampling variance is not implemented in "
-                    "pymeta.")
-            tau2_fit = usw.tau2_infinite_vi(TE[fit], vi, opts.method_tau, opts.control)
+            if opts.keeprma:   # (the same path, with metafor's other fields)
+                tau2fit = usw.fit_infinite_vi(TE[fit], vi, opts.method_tau, opts.control)
+                tau2_fit = tau2fit.tau2
+            else:
+                tau2_fit = usw.tau2_infinite_vi(TE[fit], vi, opts.method_tau, opts.control)
         else:
             tau2fit = _estimate_tau2(TE[fit], vi, opts.method_tau, opts.control)
             tau2_fit = tau2fit.tau2

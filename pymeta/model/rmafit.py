@@ -174,7 +174,8 @@ def rma_weighted(yi, vi, weights, b: float, se: float, *, method: str, test: str
     if fe:
         if allvipos and k > p:
             QE, vt, _, _ = _het_fields(_r_center(yi), vi, k, 0.0, True)
-            I2 = max(0.0, 100 * (QE - (k - p)) / QE) if QE != 0 else NA
+            i2 = 100 * (QE - (k - p)) / QE if QE != 0 else NA
+            I2 = i2 if math.isnan(i2) else max(0.0, i2)     # R's max(0, NaN) is NaN
             H2 = QE / (k - p)
         elif allvipos:
             QE, vt, I2, H2 = 0.0, 0.0, 0.0, 1.0

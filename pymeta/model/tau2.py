@@ -469,7 +469,8 @@ def tau2_reml(yi, vi, control: Optional[Mapping] = None) -> Tau2Fit:
         wfe = 1.0 / vi
         sfe = _invcalc_int(wfe)
         Pfe = _p_matrix(wfe, sfe)
-        QE = max(0.0, _quad(yc, Pfe))
+        q = _quad(yc, Pfe)
+        QE = q if math.isnan(q) else max(0.0, q)   # R's max(0, NaN) is NaN
         vt = (k - 1) / _tr(Pfe)
         I2 = 100 * tau2 / (vt + tau2)
         H2 = tau2 / vt + 1
@@ -759,7 +760,8 @@ def _het_fields(yc: np.ndarray, vi: np.ndarray, k: int, tau2: float,
     wfe = 1.0 / vi
     sfe = _invcalc_int(wfe)
     Pfe = _p_matrix(wfe, sfe)
-    QE = max(0.0, _quad(yc, Pfe))
+    q = _quad(yc, Pfe)
+    QE = q if math.isnan(q) else max(0.0, q)       # R's max(0, NaN) is NaN
     vt = _rdiv(k - 1, _tr(Pfe))
     return QE, vt, _rdiv(100 * tau2, vt + tau2), _rdiv(tau2, vt) + 1
 

@@ -349,3 +349,53 @@ def _fisher_infinite(yi, vi, yc, quad, p_matrix, method, con, k) -> float:
         raise t2.MetaforError("Some marginal variances are negative.")
     p_matrix(1.0 / (vi + tau2))
     return tau2
+
+
+def fit_infinite_vi(yi, vi, method: str, control=None) -> "t2.Tau2Fit":
+    """The estimator's part of ``rma.uni(yi, vi, weights, method)`` on the path of
+    :func:`tau2_infinite_vi` as metafor's object holds it (meta's ``keeprma = TRUE``):
+    tau2, its standard error by the method's formula (metafor 3.8-1, with 1 / Inf = 0 in
+    the weights; HE's and SJ's ``P V`` terms are infinite, so NaN) and the heterogeneity
+    block's QE, vt, I2 and H2."""
+    yi = np.asarray(yi, dtype=float)
+    vi = np.asarray(vi, dtype=float)
+    k = yi.size
+    tau2 = tau2_infinite_vi(yi, vi, method, control)
+    finite_y = bool(np.isfinite(yi).all())
+    yc = t2._r_center(yi) if finite_y else np.full(k, NA)
+    t = max(tau2, 0.0)
+    with np.errstate(all="ignore"):
+        wfe = 1.0 / vi
+        if method in ("DL", "HS"):
+            P = t2._p_matrix(wfe, _invcalc(wfe))
+            trP = t2._tr(P)
+            den = trP if method == "DL" else t2._rsum(wfe)
+            se = (1 / (den * den)) * ((2 * (k - 1) + 4 * t * trP)
+                                      + 2 * (t * t) * t2._colsum_pp(P, P))
+        elif method in ("HE", "SJ"):
+            if method == "HE":
+                w0, scale = np.ones(k), 1 / ((k - 1) * (k - 1))
+            else:
+                con = t2._merge_control(control)
+                tau2_0 = (t2._r_var(yc) * (k - 1) / k if con["tau2_init"] is None
+                          else float(con["tau2_init"]))
+                w0, scale = 1.0 / (vi + tau2_0), (tau2_0 * tau2_0) / ((k - 1) * (k - 1))
+            P = t2._p_matrix(w0, _invcalc(w0))
+            PV = P * vi[None, :]
+            cross = 4 * t * (t2._tr(PV) if method == "HE" else t2._colsum_pp(PV, P))
+            last = 2 * (t * t) * ((k - 1) if method == "HE" else t2._colsum_pp(P, P))
+            se = scale * ((2 * t2._colsum_pp(PV, PV.T) + cross) + last)
+        elif method == "ML":
+            wi = 1.0 / (vi + tau2)
+            se = 2 / t2._rsum(wi * wi)
+        elif method == "REML":
+            wi = 1.0 / (vi + tau2)
+            P = t2._p_matrix(wi, _invcalc(wi))
+            se = 2 / t2._colsum_pp(P, P)
+        else:                                   # PM, EB
+            sw = t2._rsum(1.0 / (vi + tau2))
+            se = 2 * (k * k) / (k - 1) / (sw * sw)
+        se = float(np.sqrt(np.float64(se)))
+        QE, vt, I2, H2 = t2._het_fields(yc, vi, k, tau2, True)
+    return t2.Tau2Fit(tau2=tau2, se_tau2=se, iterations=0, converged=True,
+                      tau2_init=NA, ll0_reset=False, k=k, vt=vt, I2=I2, H2=H2, QE=QE)
