@@ -373,6 +373,9 @@ class RStream:
         self.warnings: list = []
         self.messages: list = []
         self.used = False
+        #: "QE-McGrath" results by input: R calls qe.mean.sd once for the mean and again
+        #: for the SD; it draws nothing, so the second call's numbers are the first's
+        self.qe: dict = {}
 
 
 #: meta's ``method.mean`` / ``method.sd`` values computed here, and their estmeansd function.
@@ -395,7 +398,13 @@ def estimate(method: str, want: str, n: np.ndarray, stream: RStream | None, **co
     stream.used = stream.used or (n.size > 0 and method in MONTE_CARLO)
     for i in range(n.size):
         kw = {names[k]: float(v[i]) for k, v in cols.items()}
-        res = fun(**kw, n=float(n[i]), rng=stream.rng)
+        if method == "QE-McGrath":
+            key = (tuple(sorted(kw.items())), float(n[i]))
+            res = stream.qe.get(key)
+            if res is None:
+                res = stream.qe[key] = fun(**kw, n=float(n[i]))
+        else:
+            res = fun(**kw, n=float(n[i]), rng=stream.rng)
         stream.warnings.extend(res.warnings)
         stream.messages.extend(getattr(res, "messages", ()))
         out[i] = res.est_mean if want == "mean" else res.est_sd

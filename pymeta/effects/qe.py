@@ -34,7 +34,7 @@ from ..model.nmath import _div
 from ..model.lbfgsb import optim_lbfgsb
 from ..model.nlminb import nlminb
 from ..model.qbeta import qbeta, qlnorm, qweibull
-from ..model.rmath import r_sum, rexp, rpow1
+from ..model.rmath import r_sqrt, r_sum, rexp, rlog, rpow1
 from .estmeansd import _quants, check_errors, get_scenario, luo_mean, wan_std
 
 __all__ = ["QEMeanSD", "qe_mean_sd", "FAMILIES"]
@@ -159,14 +159,14 @@ def _control(quants: tuple, n: float, scenario: str, warns: list) -> dict:
     cv2 = cv * cv
     sd2 = sd_hat * sd_hat
     con = {"normal": ((mean_hat, sd_hat), mu_bounds, (0.001, 50.0))}
-    ratio = _div(mean_hat, _rsqrt(1 + cv2))
+    ratio = _div(mean_hat, r_sqrt(1 + cv2))
     if ratio < 0:                      # R's log() of a negative start: NaN, warned
         warns.append("NaNs produced")
     # without the log bounds (a zero quantile) R's c(NULL[1], 0.001) / c(NULL[2], 10)
     # leave one value each, which optim recycles: both parameters in [0.001, 10]
-    lmu_bounds = ((_rlog(mu_bounds[0]), _rlog(mu_bounds[1])) if positive
+    lmu_bounds = ((rlog(mu_bounds[0]), rlog(mu_bounds[1])) if positive
                   else (0.001, 10.0))
-    con["log-normal"] = ((_rlog(ratio), _rsqrt(_rlog(1 + cv2))), lmu_bounds, (0.001, 10.0))
+    con["log-normal"] = ((rlog(ratio), r_sqrt(rlog(1 + cv2))), lmu_bounds, (0.001, 10.0))
     con["gamma"] = ((_div(mean_hat * mean_hat, sd2), _div(mean_hat, sd2)),
                     (0.001, 100.0), (0.001, 100.0))
     s1 = mean_hat * (_div(mean_hat * (1 - mean_hat), sd2) - 1)
@@ -178,22 +178,6 @@ def _control(quants: tuple, n: float, scenario: str, warns: list) -> dict:
         scale = _div(mean_hat, nmath.gammafn(_div(shape + 1, shape)))
         con["weibull"] = ((shape, scale), (0.001, 100.0), (0.001, 100.0))
     return con
-
-
-def _rexp(x: float) -> float:
-    return float(rexp(x))
-
-
-def _rlog(x: float) -> float:
-    if math.isnan(x) or x < 0:
-        return math.nan
-    if x == 0:
-        return -math.inf
-    return math.log(x)
-
-
-def _rsqrt(x: float) -> float:
-    return math.nan if math.isnan(x) or x < 0 else math.sqrt(x)
 
 
 def _fit(family: str, con: dict, probs: tuple, quants: tuple, warns: list):
@@ -213,15 +197,15 @@ def _mean_sd(family: str, par: tuple) -> tuple[float, float]:
     if family == "normal":
         return a, b
     if family == "log-normal":
-        return (_rexp(a + b * b / 2),
-                _rsqrt((_rexp(b * b) - 1) * _rexp(2 * a + b * b)))
+        return (rexp(a + b * b / 2),
+                r_sqrt((rexp(b * b) - 1) * rexp(2 * a + b * b)))
     if family == "gamma":
-        return a / b, _rsqrt(a / (b * b))
+        return a / b, r_sqrt(a / (b * b))
     if family == "weibull":
         g1 = nmath.gammafn(1 + 1 / a)
-        return b * g1, _rsqrt(b * b * (nmath.gammafn(1 + 2 / a) - g1 * g1))
+        return b * g1, r_sqrt(b * b * (nmath.gammafn(1 + 2 / a) - g1 * g1))
     s = a + b
-    return a / s, _rsqrt(a * b / ((s * s) * (s + 1)))
+    return a / s, r_sqrt(a * b / ((s * s) * (s + 1)))
 
 
 def qe_mean_sd(mn=None, q1=None, med=None, q3=None, mx=None, n=None, *,

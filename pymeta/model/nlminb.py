@@ -1112,6 +1112,47 @@ def _dd7dgb(bl, bu, d, dig, dgb, dst, dsb, g, gb, ipiv, ipb, ka, l, lb, v, p, pc
 # ----------------------------------------------------------------------------------
 # finite-difference gradients
 
+def _stewart_step(w, wb, fx, xi, di, gi, eta0, alphai) -> tuple:
+    """The finite-difference step DS7GRD and DS3GRD share (Stewart's scheme, from the
+    curvature estimate ``alphai`` and the relative error ``eta0`` of f): ``(h,
+    central)``, ``central`` when the step is for a central difference."""
+    afx = abs(w[wb + 3])                 # f(x) kept at the start of the gradient
+    machep = w[wb]
+    h0 = w[wb + 1]
+    hmin = 50.0 * machep
+    axi = abs(xi)
+    axibar = _dmax1(axi, _div(1.0, di))
+    agi = abs(gi)
+    eta = abs(eta0)
+    if afx > 0.0:
+        eta = _dmax1(eta, _div(agi * axi * machep, afx))
+    if alphai == 0.0:
+        return axibar, False
+    if gi == 0.0 or fx == 0.0:
+        return h0 * axibar, False
+    afxeta = afx * eta
+    aai = abs(alphai)
+    if gi * gi <= afxeta * aai:
+        h = 2.0 * _pow(afxeta * agi, 1.0 / 3.0) * _pow(aai, -2.0 / 3.0)
+        h = h * (1.0 - _div(2.0 * agi, 3.0 * aai * h + 4.0 * agi))
+    else:
+        h = 2.0 * _sqrt(_div(afxeta, aai))
+        h = h * (1.0 - _div(aai * h, 3.0 * aai * h + 4.0 * agi))
+    h = _dmax1(h, hmin * axibar)
+    if aai * h <= 0.002 * agi:
+        if h >= 0.02 * axibar:
+            h = h0 * axibar
+        if alphai * gi < 0.0:
+            h = -h
+        return h, False
+    discon = 2.0e3 * afxeta
+    h = _div(discon, agi + _sqrt(gi * gi + aai * discon))
+    h = _dmax1(h, hmin * axibar)
+    if h >= 0.02 * axibar:
+        h = axibar * _pow(h0, 2.0 / 3.0)
+    return h, True
+
+
 def _ds7grd(alpha, ab, d, eta0, fx, g, gb, iv, n, w, wb, x):
     """One step of the forward/central-difference gradient (iv[SGIRC] is the state);
     returns FX (restored to f(x) when the gradient is complete)."""
@@ -1119,7 +1160,6 @@ def _ds7grd(alpha, ab, d, eta0, fx, g, gb, iv, n, w, wb, x):
     FH, FX0, HSAVE, XISAVE = wb + 2, wb + 3, wb + 4, wb + 5
     h = 0.0
     i = 0
-    axibar = alphai = gi = h0 = 0.0
     if irc < 0:
         lab = 140
     elif irc > 0:
@@ -1137,48 +1177,12 @@ def _ds7grd(alpha, ab, d, eta0, fx, g, gb, iv, n, w, wb, x):
                 irc = 0
                 break
             irc = i
-            afx = abs(w[FX0])
-            machep = w[wb]
-            h0 = w[wb + 1]
-            hmin = 50.0 * machep
             w[XISAVE] = x[i]
-            axi = abs(x[i])
-            axibar = _dmax1(axi, _div(1.0, d[i]))
-            gi = g[gb + i - 1]
-            agi = abs(gi)
-            eta = abs(eta0)
-            if afx > 0.0:
-                eta = _dmax1(eta, _div(agi * axi * machep, afx))
-            alphai = alpha[ab + i - 1]
-            if alphai == 0.0:
-                h = axibar
+            h, central = _stewart_step(w, wb, fx, x[i], d[i], g[gb + i - 1], eta0,
+                                       alpha[ab + i - 1])
+            if not central:
                 lab = 200
                 continue
-            if gi == 0.0 or fx == 0.0:
-                h = h0 * axibar
-                lab = 200
-                continue
-            afxeta = afx * eta
-            aai = abs(alphai)
-            if gi * gi <= afxeta * aai:
-                h = 2.0 * _pow(afxeta * agi, 1.0 / 3.0) * _pow(aai, -2.0 / 3.0)
-                h = h * (1.0 - _div(2.0 * agi, 3.0 * aai * h + 4.0 * agi))
-            else:
-                h = 2.0 * _sqrt(_div(afxeta, aai))
-                h = h * (1.0 - _div(aai * h, 3.0 * aai * h + 4.0 * agi))
-            h = _dmax1(h, hmin * axibar)
-            if aai * h <= 0.002 * agi:
-                if h >= 0.02 * axibar:
-                    h = h0 * axibar
-                if alphai * gi < 0.0:
-                    h = -h
-                lab = 200
-                continue
-            discon = 2.0e3 * afxeta
-            h = _div(discon, agi + _sqrt(gi * gi + aai * discon))
-            h = _dmax1(h, hmin * axibar)
-            if h >= 0.02 * axibar:
-                h = axibar * _pow(h0, 2.0 / 3.0)
             irc = -i
             lab = 200
             continue
@@ -1234,49 +1238,13 @@ def _ds3grd(alpha, ab, bl, bu, d, eta0, fx, g, gb, iv, p, w, wb, x):
             if not (bl[i] < bu[i]):
                 g[gb + i - 1] = 0.0
                 continue
-            afx = abs(w[FX0])
-            machep = w[wb]
-            h0 = w[wb + 1]
-            hmin = 50.0 * machep
             xi = x[i]
             w[XISAVE] = xi
-            axi = abs(xi)
-            axibar = _dmax1(axi, _div(1.0, d[i]))
-            gi = g[gb + i - 1]
-            agi = abs(gi)
-            eta = abs(eta0)
-            if afx > 0.0:
-                eta = _dmax1(eta, _div(agi * axi * machep, afx))
-            alphai = alpha[ab + i - 1]
-            if alphai == 0.0:
-                h = axibar
+            h, central = _stewart_step(w, wb, fx, xi, d[i], g[gb + i - 1], eta0,
+                                       alpha[ab + i - 1])
+            if not central:
                 lab = 150
                 continue
-            if gi == 0.0 or fx == 0.0:
-                h = h0 * axibar
-                lab = 150
-                continue
-            afxeta = afx * eta
-            aai = abs(alphai)
-            if gi * gi <= afxeta * aai:
-                h = 2.0 * _pow(afxeta * agi, 1.0 / 3.0) * _pow(aai, -2.0 / 3.0)
-                h = h * (1.0 - _div(2.0 * agi, 3.0 * aai * h + 4.0 * agi))
-            else:
-                h = 2.0 * _sqrt(_div(afxeta, aai))
-                h = h * (1.0 - _div(aai * h, 3.0 * aai * h + 4.0 * agi))
-            h = _dmax1(h, hmin * axibar)
-            if aai * h <= 0.002 * agi:
-                if h >= 0.02 * axibar:
-                    h = h0 * axibar
-                if alphai * gi < 0.0:
-                    h = -h
-                lab = 150
-                continue
-            discon = 2.0e3 * afxeta
-            h = _div(discon, agi + _sqrt(gi * gi + aai * discon))
-            h = _dmax1(h, hmin * axibar)
-            if h >= 0.02 * axibar:
-                h = axibar * _pow(h0, 2.0 / 3.0)
             xih = xi + h
             if xi - h < bl[i]:
                 # label 60

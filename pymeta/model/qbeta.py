@@ -142,20 +142,19 @@ def _qbeta_raw(alpha: float, p: float, q: float, lower_tail: bool, log_p: bool,
     logbeta = lbeta(p, q)
     swap_tail = p_ > 0.5
 
+    def tail():
+        """(a, log a, pp, qq) of the tail being solved: the upper one (shapes swapped)
+        when ``swap_tail``."""
+        if swap_tail:
+            return (_DT_CIv(alpha, lower_tail, log_p), _DT_Clog(alpha, lower_tail, log_p),
+                    q, p)
+        return p_, _DT_log(alpha, lower_tail, log_p), p, q
+
     n_maybe_swaps = 0
     u_n = 1.
     r = t = 0.0
     while True:                               # label maybe_swap
-        if swap_tail:
-            a = _DT_CIv(alpha, lower_tail, log_p)
-            la = _DT_Clog(alpha, lower_tail, log_p)
-            pp = q
-            qq = p
-        else:
-            a = p_
-            la = _DT_log(alpha, lower_tail, log_p)
-            pp = p
-            qq = q
+        a, la, pp, qq = tail()
         n_maybe_swaps += 1
         u_n = 1.          # C re-runs this declaration's initialiser on each pass
 
@@ -226,16 +225,7 @@ def _qbeta_raw(alpha: float, p: float, q: float, lower_tail: bool, log_p: bool,
             if ((swap_tail and u >= _SWAP_BACK) or
                     (not swap_tail and u >= _SWAP_NOW and pp / qq < 1000.)):
                 swap_tail = not swap_tail
-                if swap_tail:
-                    a = _DT_CIv(alpha, lower_tail, log_p)
-                    la = _DT_Clog(alpha, lower_tail, log_p)
-                    pp = q
-                    qq = p
-                else:
-                    a = p_
-                    la = _DT_log(alpha, lower_tail, log_p)
-                    pp = p
-                    qq = q
+                a, la, pp, qq = tail()
                 u = _Log1_Exp(u)
                 xinbta = _exp(u)
 

@@ -690,48 +690,32 @@ def confint_sigma2(fit: RmaMvFit, component: int, level: Optional[float] = None,
         return v
 
     wlist: list = []
-    lb = ub = NA
-    lb_conv = ub_conv = False
-    lb_sign = ub_sign = ""
 
-    epdiff = abs(vc_min - vc) / eptries
-    for _ in range(eptries):
-        try:
-            res = f(vc_min)
-        except _ProfileFailure:
-            res = None
-        if res is not None and not math.isnan(res):
-            if res < 0:
-                lb, lb_conv = vc_min, True
-                if vc_min > 0:
-                    lb_sign = "<"
-            else:
+    def bound(end: float, lower: bool) -> tuple:
+        """confint's search from one end point towards the estimate: up to ``eptries``
+        end points until the profile is defined there; the end point itself when the
+        profile is still below the critical value (with its sign), else uniroot's root.
+        Returns (bound, converged, sign)."""
+        step = abs(end - vc) / eptries
+        for _ in range(eptries):
+            try:
+                res = f(end)
+            except _ProfileFailure:
+                res = None
+            if res is not None and not math.isnan(res):
+                if res < 0:
+                    return end, True, ("<" if end > 0 else "") if lower else ">"
                 try:
-                    lb = _uniroot_checked(f, vc_min, vc, tol, maxiter)
-                    lb_conv = True
+                    root = _uniroot_checked(f, *((end, vc) if lower else (vc, end)), tol,
+                                            maxiter)
+                    return root, True, ""
                 except (_ProfileFailure, ValueError):
-                    pass
-            break
-        vc_min = vc_min + epdiff
+                    return NA, False, ""
+            end = end + step if lower else end - step
+        return NA, False, ""
 
-    epdiff = abs(vc_max - vc) / eptries
-    for _ in range(eptries):
-        try:
-            res = f(vc_max)
-        except _ProfileFailure:
-            res = None
-        if res is not None and not math.isnan(res):
-            if res < 0:
-                ub, ub_conv = vc_max, True
-                ub_sign = ">"
-            else:
-                try:
-                    ub = _uniroot_checked(f, vc, vc_max, tol, maxiter)
-                    ub_conv = True
-                except (_ProfileFailure, ValueError):
-                    pass
-            break
-        vc_max = vc_max - epdiff
+    lb, lb_conv, lb_sign = bound(vc_min, True)
+    ub, ub_conv, ub_sign = bound(vc_max, False)
 
     if not lb_conv:
         _warn("Cannot obtain lower bound of profile likelihood CI due to convergence "

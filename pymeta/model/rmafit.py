@@ -33,7 +33,7 @@ from typing import Mapping
 import numpy as np
 
 from . import nmath, toms708
-from .rmath import pchisq_upper, pnorm_upper, pt_upper, qt, r_sum
+from .rmath import pchisq_upper, pnorm_upper, pt_upper, qt, r_sum, rlog
 from .tau2 import Tau2Fit, _het_fields, _metafor_level, _r_center, _seqsum
 
 __all__ = ["RmaFit", "rma_weighted"]
@@ -97,20 +97,14 @@ def _pf_upper(x: float, df1: float, df2: float) -> float:
     return toms708.pbeta(df1 * x / (df2 + df1 * x), df1 / 2., df2 / 2., False, False)
 
 
-def _log(x: float) -> float:
-    if math.isnan(x) or x < 0:
-        return NA
-    return -math.inf if x == 0 else math.log(x)
-
-
 def _fit_stats(yi, vi, w_model, b, tau2, k: int, p: int, parms: int) -> Mapping:
     """rma.uni's ``fit.stats`` (REMLf = TRUE): ll, dev, AIC, BIC, AICc for ML and REML."""
     r = yi - b
     rss = r_sum(w_model * (r * r))
-    slog = r_sum(np.array([_log(v) for v in vi + tau2]))
+    slog = r_sum(rlog(vi + tau2))
     ll_ml = ((-1 / 2) * k) * math.log(2 * math.pi) - 1 / 2 * slog - 1 / 2 * rss
     ll_reml = (((-1 / 2) * (k - p)) * math.log(2 * math.pi) + 1 / 2 * math.log(k)
-               + (-1 / 2) * slog - 1 / 2 * _log(_seqsum(w_model)) - 1 / 2 * rss)
+               + (-1 / 2) * slog - 1 / 2 * rlog(_seqsum(w_model)) - 1 / 2 * rss)
     if k > p:
         if np.all(vi > 0):
             dn = r_sum(np.array([_dnorm0_log(v) for v in vi]))
@@ -122,7 +116,7 @@ def _fit_stats(yi, vi, w_model, b, tau2, k: int, p: int, parms: int) -> Mapping:
 
     def crit(ll, kk):
         mx = max(kk, parms + 2)
-        return (-2 * ll + 2 * parms, -2 * ll + parms * _log(kk),
+        return (-2 * ll + 2 * parms, -2 * ll + parms * rlog(kk),
                 -2 * ll + 2 * parms * mx / (mx - parms - 1))
     aic_ml, bic_ml, aicc_ml = crit(ll_ml, k)
     aic_reml, bic_reml, aicc_reml = crit(ll_reml, k - p)
@@ -135,7 +129,7 @@ def _fit_stats(yi, vi, w_model, b, tau2, k: int, p: int, parms: int) -> Mapping:
 
 def _dnorm0_log(v: float) -> float:
     """``dnorm(y, mean = y, sd = sqrt(v), log = TRUE)`` (nmath/dnorm.c at x = mu)."""
-    return -(_LN_SQRT_2PI + 0.5 * 0.0 * 0.0 + _log(math.sqrt(v)))
+    return -(_LN_SQRT_2PI + 0.5 * 0.0 * 0.0 + rlog(math.sqrt(v)))
 
 
 def rma_weighted(yi, vi, weights, b: float, se: float, *, method: str, test: str,
