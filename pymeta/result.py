@@ -143,6 +143,11 @@ class Meta:
     lower_Rb: float
     upper_Rb: float
     three_level: bool = False
+    #: ``cluster`` as given (subset; None = R's NULL), ``rho``, and R's ``id`` (the
+    #: cluster, for a three-level model only)
+    cluster: tuple | None = None
+    rho: float = 0.0
+    id: tuple | None = None
     # subgroup analysis (R's subgroup() list); None without subgroups
     subgroup: tuple | None = None
     subgroup_name: str | None = None
@@ -249,6 +254,10 @@ class Meta:
     #: ``method_random_ci``), None otherwise (R's NULL)
     rma_usw_c: object | None = None
     rma_usw_r: object | None = None
+    #: metagen with ``keeprma = TRUE`` and a three-level model: metafor's ``rma.mv`` fit
+    #: (:class:`pymeta.model.rma_mv.RmaMvFit`; a tuple with several
+    #: ``method_random_ci``), None otherwise
+    rma_three_level: object | None = None
     detail_tau: str | tuple = ""
     seed_predict: float | None = None
     #: R meta's presentation arguments as stored (pymeta.api.presentation)
@@ -361,10 +370,24 @@ class Meta:
                              + ("" if m == "classic" else f"  ({m})"))
         lines.append("")
         lines.append("Quantifying heterogeneity:")
-        lines.append(f" tau^2 = {self.tau2:.4f} [{self.lower_tau2:.4f}; {self.upper_tau2:.4f}];"
-                     f" tau = {self.tau:.4f}; I^2 = {100 * self.I2:.1f}%"
-                     f" [{100 * self.lower_I2:.1f}%; {100 * self.upper_I2:.1f}%];"
-                     f" H = {self.H:.2f}")
+        t2 = np.atleast_1d(self.tau2)
+        if t2.size == 1:
+            lines.append(f" tau^2 = {self.tau2:.4f} [{self.lower_tau2:.4f}; "
+                         f"{self.upper_tau2:.4f}]; tau = {self.tau:.4f}; I^2 = "
+                         f"{100 * self.I2:.1f}% [{100 * self.lower_I2:.1f}%; "
+                         f"{100 * self.upper_I2:.1f}%]; H = {self.H:.2f}")
+            t2 = t2[:0]
+        lo2 = np.broadcast_to(np.atleast_1d(self.lower_tau2), t2.shape)
+        up2 = np.broadcast_to(np.atleast_1d(self.upper_tau2), t2.shape)
+        names = (self.detail_tau,) if isinstance(self.detail_tau, str) else self.detail_tau
+        for i in range(t2.size):   # a three-level model: one line per variance component
+            label = f" ({names[i]})" if t2.size > 1 and i < len(names) and names[i] else ""
+            lines.append(f" tau^2{label} = {t2[i]:.4f} [{lo2[i]:.4f}; {up2[i]:.4f}];"
+                         f" tau = {math.sqrt(t2[i]) if t2[i] >= 0 else math.nan:.4f}")
+        if t2.size:
+            lines.append(f" I^2 = {100 * self.I2:.1f}%"
+                         f" [{100 * self.lower_I2:.1f}%; {100 * self.upper_I2:.1f}%];"
+                         f" H = {self.H:.2f}")
         lines.append(f" Q = {self.Q:.2f}, df = {self.df_Q:g}, p = {self.pval_Q:.4g}")
         lines.append("")
         how = {"MH": "Mantel-Haenszel", "Inverse": "inverse variance"}.get(self.method, self.method)

@@ -40,6 +40,22 @@ LACKING_VALUES = [
 ]
 
 
+#: (function, arguments, what) combinations R accepts and pymeta refuses: the
+#: three-level model (``cluster`` repeating) with a common tau2 in subgroups (metafor's
+#: rma.mv with moderators), and one whose clusters repeat only among studies left out
+#: of the heterogeneity statistics (meta's hetcalc then mixes rma.uni and rma.mv).
+_CL = dict(cluster=["a", "a", "b"])
+LACKING_COMBINATIONS = [
+    (fun, {**DATA[fun], **_CL, "subgroup": ["x", "y", "x"], "tau_common": True},
+     "tau.common = TRUE with a three-level model")
+    for fun in ("metagen", "metacont", "metamean", "metacor")
+] + [
+    ("metagen", dict(TE=[0.1, 0.5, -0.2, 0.3], seTE=[0.2, 0.3, 0.25, 0.2],
+                     cluster=["a", "b", "c", "a"], exclude=[True, False, False, False]),
+     "clusters repeating only among excluded studies"),
+]
+
+
 def lacking(fun: str) -> list:
     mod = importlib.import_module(f"pymeta.api.{fun}")
     return sorted(mod._LACKING)
@@ -62,10 +78,21 @@ def test_lacking_value_raises(fun, arg, value):
             getattr(pymeta, fun)(**{**DATA[fun], arg: value})
 
 
+@pytest.mark.parametrize("fun,args,what", LACKING_COMBINATIONS,
+                         ids=[f"{f}-{w}" for f, _, w in LACKING_COMBINATIONS])
+def test_lacking_combination_raises(fun, args, what):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(NotImplementedError):
+            getattr(pymeta, fun)(**args)
+
+
 def test_list_of_lacking_arguments():
     """Print the list (``pytest -rA -k list_of_lacking``); every function has one."""
     for fun in DATA:
         print(f"{fun}: {', '.join(a.replace('_', '.') for a in lacking(fun)) or '(none)'}")
+    for fun, _, what in LACKING_COMBINATIONS:
+        print(f"{fun}: {what}")
     assert all(isinstance(lacking(f), list) for f in DATA)
 
 

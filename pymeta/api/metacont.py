@@ -23,13 +23,14 @@ from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
                     reject_unsupported, select_studies, setchar, stored_column, studlabs,
                     subset_studies)
-from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+from .cluster import check_rho, resolve_cluster, subset_cluster, three_level_detail
+from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 __all__ = ["metacont"]
 
-_LACKING = LACKING_COMMON
+_LACKING = frozenset()
 
 #: The summaries R approximates means and SDs from (metacont.R, blocks 7 and 8).
 _SUMMARIES = ("median_e", "q1_e", "q3_e", "min_e", "max_e",
@@ -48,7 +49,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
              level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
              control=None, tau_preset=None, warn=None, seed_estmeansd=None,
-             **r_only) -> MetaCont:
+             cluster=None, rho=0.0, id=None, **r_only) -> MetaCont:
     """Meta-analysis of continuous outcome data (R meta ``metacont``), R's defaults throughout.
 
     The first seven arguments are vectors or, with ``data``, column names (like R's
@@ -69,6 +70,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     reject_unsupported("metacont", r_only, _LACKING)
     uargs = user_args(extra, data, "metacont")
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    rho = check_rho(rho)
     sm = setchar(sm or DEFAULTS["smcont"], CHOICES["sm_cont"], "sm")
     if sm != "MD":  # R: method.ci <- "z" for SMD and ROM, before checking it
         method_ci = "z"
@@ -108,6 +110,8 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
                  studlab=None if labels_raw is None else labels)
     check_length("n_e", k_all, **{k: np.atleast_1d(np.asarray(v, dtype=object))
                                   for k, v in summ.items() if v is not None})
+    cl = resolve_cluster(cluster, id, data, w)
+    check_length("n_e", k_all, cluster=cl)
     approx = {name: approx_labels(column_or_value(v, data), k_all, name, "n_e")
               for name, v in dict(approx_mean_e=approx_mean_e, approx_mean_c=approx_mean_c,
                                   approx_sd_e=approx_sd_e, approx_sd_c=approx_sd_c).items()}
@@ -121,6 +125,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
     given = (dict(x), dict(s_x), dict(approx), k_all)   # for R's object$data (update)
     uargs = subset_user_args(uargs, idx, k_all, "metacont")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
+    cl = subset_cluster(cl, idx)
     s_x, approx = subset_approx(idx, k_all, s_x, approx, column(subset, data, "subset"))
     k_all = len(labels)
     stream = make_stream(seed_estmeansd)
@@ -181,7 +186,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
 
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n_e"] + x["n_c"] - 2) if method_ci == "t" else None,
-                         exclude=excl)
+                         exclude=excl, cluster=cl, rho=rho)
     if method_ci == "t":
         # R computes the study-level t-CI before the SD rule (section 9): a study with
         # sd.e or sd.c <= 0 keeps that interval although its seTE is NA
@@ -199,6 +204,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
         pooledvar_out = pooledvar
         method_smd, sd_glass, exact_smd = "", "", math.nan
     fields.update(user_fields)
+    three_level_detail(fields, extra["detail_tau"])
     return MetaCont(**fields, n_e=x["n_e"], mean_e=x["mean_e"], sd_e=x["sd_e"], n_c=x["n_c"],
                     mean_c=x["mean_c"], sd_c=x["sd_c"], pooledvar=pooledvar_out,
                     method_smd=method_smd, sd_glass=sd_glass, exact_smd=exact_smd,

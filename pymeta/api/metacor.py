@@ -19,12 +19,13 @@ from ..effects.correlation import cor2z, fisher_z, raw_correlation
 from ..result import MetaCor
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies)
-from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+from .cluster import check_rho, cluster_values, subset_cluster, three_level_detail
+from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 #: metacor's arguments pymeta lacks.
-_LACKING = LACKING_COMMON
+_LACKING = frozenset()
 
 __all__ = ["metacor"]
 
@@ -53,7 +54,7 @@ def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=No
             method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
             null_effect=0.0, backtransf=None, control=None, tau_preset=None,
-            **r_only) -> MetaCor:
+            cluster=None, rho=0.0, **r_only) -> MetaCor:
     """Meta-analysis of correlations (R meta ``metacor``), R's defaults throughout.
 
     ``cor``, ``n`` and ``studlab`` are vectors or, with ``data``, column names (like R's
@@ -65,6 +66,7 @@ def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=No
     uargs = user_args(extra, data, "metacor")
     w = _MetagenWarnFalse(True)
     null_effect = _null_effect(null_effect)
+    rho = check_rho(rho)
     backtransf = check_logical(DEFAULTS["backtransf"] if backtransf is None else backtransf,
                                "backtransf")
     sm = setchar(sm or DEFAULTS["smcor"], CHOICES["sm_cor"], "sm")
@@ -81,10 +83,13 @@ def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=No
                  studlab=None if labels_raw is None else labels)
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
+    cl = cluster_values(column(cluster, data, "cluster"))
+    check_length("cor", k_all, cluster=cl)
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
     idx, excl = select_studies(subset, exclude, k_all, data, fun="metacor")
     uargs = subset_user_args(uargs, idx, k_all, "metacor")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
+    cl = subset_cluster(cl, idx)
     k_all = len(labels)
     with np.errstate(invalid="ignore"):
         bad_cor = np.flatnonzero((x["cor"] < -1) | (x["cor"] > 1))
@@ -116,8 +121,9 @@ def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=No
     model = resolve_model(locals(), null_effect=transf_null, warn=w)
     model, user_fields = with_user_args(model, uargs, k_all, "metacor")
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
-                         backtransf=backtransf, exclude=excl)
+                         backtransf=backtransf, exclude=excl, cluster=cl, rho=rho)
     fields["null_effect"] = null_effect
     fields.update(user_fields)
+    three_level_detail(fields, extra["detail_tau"])
     return MetaCor(**fields, cor=x["cor"], n=x["n"], warnings=tuple(w.warnings),
                    notes=tuple(w.notes))

@@ -17,6 +17,7 @@ from ..model.intervals import ci
 from ..model.pooling import ModelOptions, pool
 from ..model.tau2 import MetaforWarning
 from ..model.usw import UswWarning
+from ..model.three_level import is_three_level, pool_three_level
 from ..result import MetaGen
 from ..model import nmath
 from ..model.rmath import _libm, qt, rexp, rlog, rsum
@@ -27,6 +28,8 @@ from ._args import (MetaWarning, Warn, check_length, check_level, check_logical,
                     setchar_vec, stored_column, studlabs, subset_studies, take, NA_POSITION,
                     na_subset_warnings)
 from .subgroup import meta_function
+from .cluster import (check_rho, resolve_cluster, subset_cluster, three_level_detail,
+                      three_level_model)
 from ..effects import approx as _approx
 from ..effects.estmeansd import make_stream, report as report_estmeansd
 
@@ -51,7 +54,7 @@ SUBGROUP_ARGS = frozenset({"subgroup", "subgroup_name", "test_subgroup", "predic
                            "tau_common", "byvar"})
 
 #: metagen's own arguments pymeta lacks (besides :data:`LACKING_COMMON`).
-_LACKING = LACKING_COMMON
+_LACKING = frozenset()
 
 #: Tested option values (the grid the parity tests and strategies draw from).
 SUPPORTED = {
@@ -283,6 +286,8 @@ class Model:
     common: bool
     random: bool
     prediction: bool
+    #: ``!missing(method.tau)`` (chkmlm's warning of a three-level model)
+    method_tau_given: bool = False
 
 
 def resolve_model(args: dict, null_effect: float = 0.0, warn: Warn | None = None) -> Model:
@@ -310,16 +315,22 @@ def resolve_model(args: dict, null_effect: float = 0.0, warn: Warn | None = None
         DEFAULTS["random"] or a["tau_preset"] is not None)
     return Model(opts=opts, level=check_level(dflt("level"), "level"),
                  common=check_logical(dflt("common"), "common"),
-                 random=check_logical(random, "random"), prediction=pred)
+                 random=check_logical(random, "random"), prediction=pred,
+                 method_tau_given=a["method_tau"] is not None)
 
 
 def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
                 method: str = "Inverse", study_df=None, backtransf: bool = True,
-                exclude=None, zero_se_na: bool = True) -> dict:
+                exclude=None, zero_se_na: bool = True, cluster=None,
+                rho: float = 0.0, cluster_obs=None) -> dict:
     """metagen's steps (9)-(14) on study estimates; returns the fields of :class:`Meta`.
 
     ``exclude`` (meta's argument, None when not given): studies kept in the output but
-    left out of pooling (R's ``TE[!exclude]`` etc.; weight 0).
+    left out of pooling (R's ``TE[!exclude]`` etc.; weight 0). ``cluster`` (a tuple
+    over the studies, None when not given) and ``rho``: R's three-level model where
+    clusters repeat among the studies of finite ``TE`` and ``seTE`` (metagen section
+    (10), :mod:`pymeta.api.cluster`, :mod:`pymeta.model.three_level`); ``cluster_obs``:
+    metagen's ``idx`` (1-based positions before its subset; default 1..k).
     """
     opts, level = model.opts, model.level
     common, random, prediction = model.common, model.random, model.prediction
@@ -340,6 +351,14 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
         opts = dataclasses.replace(opts, method_random_ci=("classic",), adhoc_hakn_ci=("",),
                                    method_predict=("V",), adhoc_hakn_pi=("",))
     excl = np.zeros(k_all, dtype=bool) if exclude is None else np.asarray(exclude, bool)
+    three = cluster is not None and is_three_level(cluster, TE, seTE)
+    tau_preset = opts.tau_preset    # (stored as given)
+    keeprma = opts.keeprma
+    if three:   # user weights, tau.preset and keeprma's weighted fits do not apply
+        model = three_level_model(model, model.method_tau_given, warn)
+        opts, common = model.opts, model.common
+        opts = dataclasses.replace(opts, weights_common=None, weights_random=None,
+                                   tau_preset=None, keeprma=False)
     if opts.weights_random is not None and \
             int((~np.isnan(TE) & ~np.isnan(seTE) & ~excl).sum()) > 1 and \
             any(a != "" for a in opts.adhoc_hakn_ci + opts.adhoc_hakn_pi):
@@ -350,7 +369,8 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
                                    usw_adhoc_dropped=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MetaforWarning)
-        fit = pool(TE, seTE, excl, opts)
+        fit = (pool_three_level(TE, seTE, excl, cluster, rho, opts, cluster_obs) if three
+               else pool(TE, seTE, excl, opts))
     usw_at = None
     for c in caught:  # metafor's warnings reach the user as R's do, in order (meta's
         if issubclass(c.category, MetaforWarning):   # runNN: whatever warn is)
@@ -365,15 +385,18 @@ def fit_generic(TE, seTE, studlab: tuple, *, sm: str, model: Model, warn: Warn,
         statistic=study.statistic, pval=study.p,
         df=np.full(k_all, np.nan) if study_df is None else study.df,
         level=level, lower=study.lower, upper=study.upper,
-        k_study=fit["k"], k_all=k_all, k_TE=int((~np.isnan(TE)).sum()),
+        k_study=fit.pop("k_study", fit["k"]), k_all=k_all, k_TE=int((~np.isnan(TE)).sum()),
         overall=overall, overall_hetstat=overall_hetstat, common=common, random=random,
         prediction=prediction, backtransf=backtransf, method=method, method_random="Inverse",
         level_ma=opts.level_ma, method_common_ci=opts.method_common_ci,
         method_tau=opts.method_tau, level_hetstat=opts.level_hetstat, method_I2=opts.method_I2,
-        level_predict=opts.level_predict, tau_preset=opts.tau_preset,
+        level_predict=opts.level_predict, tau_preset=tau_preset,
         exclude=None if exclude is None else excl,
+        three_level=three, cluster=cluster, rho=rho, id=cluster if three else None,
     )
     fields.update(fit)
+    if not keeprma:
+        fields["rma_three_level"] = None
     fields["df_random"] = np.atleast_1d(fields["df_random"])
     fields["seTE_given"] = seTE_given
     fields["usw_warning_at"] = usw_at
@@ -392,7 +415,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
             cycles=None, transf=None, func_transf=None, backtransf=None,
             func_backtransf=None, args_transf=None, args_backtransf=None, pscale=None, irscale=None, irunit="person-years",
             keeprma=None, control=None, tau_preset=None, warn=None, seed_estmeansd=None,
-            **r_only) -> MetaGen:
+            cluster=None, rho=0.0, id=None, **r_only) -> MetaGen:
     """Generic inverse-variance meta-analysis (R meta ``metagen``), R's defaults throughout.
 
     ``TE``/``seTE``/``studlab`` (and ``n_e``, ``n_c``, ``pval``, ``df``, ``lower``,
@@ -421,11 +444,16 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     the pooled SD ``sqrt(sum((cycles - 1) seTE^2) / sum(cycles - 1))`` over
     ``sqrt(cycles)``, study intervals use the normal quantile, and nothing is
     approximated (R skips sections 7-8).
+    ``cluster`` (a vector or column name; ``id`` is its deprecated name) and ``rho``: where
+    clusters repeat, R's three-level model (metafor's ``rma.mv``, see
+    :mod:`pymeta.model.three_level`): REML or ML, no common effect model, profile
+    likelihood CIs of both variance components (``tau2`` has two values).
     Returns a :class:`pymeta.result.MetaGen`.
     """
     extra = pop_user_args(r_only)
     reject_unsupported("metagen", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    rho = check_rho(rho)
     method_ci = setchar(("z" if df is None else "t") if method_ci is None else method_ci,
                         CHOICES["method_ci_cont"], "method_ci")
     method_mean, method_sd = _approx.check_methods(method_mean, method_sd)
@@ -458,7 +486,11 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
          for name, v in raw.items()}
     if not transf:
         _transform_inputs(x, raw, sm, ftr)
+    cl = resolve_cluster(cluster, id, data, w)
     cyc = numeric(column(cycles, data, "cycles"), "cycles", labels, required=False)
+    if cl is not None and cyc is not None:
+        raise ValueError("Arguments 'cluster' (multi-level model) and 'cycles' (n-of-1 "
+                         "trials) cannot be used together.")
     if cyc is not None:
         with np.errstate(invalid="ignore"):
             if np.any(cyc[~np.isnan(cyc)] < 1):
@@ -471,7 +503,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
             for name, v, choices in (("approx_TE", approx_TE, _APPROX_TE),
                                      ("approx_seTE", approx_seTE, _APPROX_SETE))}
     check_length(arg, k_all, pval=x["pval"], df=x["df"], lower=x["lower"], upper=x["upper"],
-                 cycles=cyc)
+                 cycles=cyc, cluster=cl)
     if cyc is not None:
         x["cycles"] = cyc
     lci = numeric(np.atleast_1d(level_ci), "level_ci")
@@ -488,6 +520,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
                  lower=x["lower"], upper=x["upper"], level_ci=np.array(lci, dtype=float),
                  labels=dict(labs))
     x, labels, excl, (lci,) = subset_studies(idx, x, labels, excl, lci)
+    cl = subset_cluster(cl, idx)
     # R's section (6): summaries and approx.* labels too (a single label indexed past 1
     # gives NA)
     summ, labs = _approx.subset_approx(idx, k_all, summ, labs, column(subset, data, "subset"))
@@ -520,7 +553,9 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     study_df = x["df"] if method_ci == "t" and x["df"] is not None else None
     fields = fit_generic(TE_v, seTE_v, labels, sm=sm, model=model, warn=w,
                          backtransf=backtransf,
-                         study_df=study_df, exclude=excl, zero_se_na=cyc is None)
+                         study_df=study_df, exclude=excl, zero_se_na=cyc is None,
+                         cluster=cl, rho=rho,
+                         cluster_obs=None if idx is None else np.asarray(idx, float) + 1)
     lo, up = np.array(fields["lower"], float), np.array(fields["upper"], float)
     for given, out in ((x["lower"], lo), (x["upper"], up)):
         if given is not None:   # R keeps the confidence limits given
@@ -529,6 +564,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     if study_df is not None:   # R keeps the df given, NA included (meta's ci: normal there)
         fields.update(df=np.array(study_df, dtype=float))
     fields.update(user_fields)
+    three_level_detail(fields, extra["detail_tau"])
     if excl is not None and idx is not None and np.any(np.asarray(idx) == NA_POSITION):
         # R's exclude[subset]: NA for a missing position (pooled as excluded or not, the
         # study of missing values gets no weight)

@@ -133,6 +133,9 @@ def _run(x: Meta, kind: str, pooled, sortvar, prediction, overall, no: int):
     fun = x.call[0]
     if fun not in DATA_ARGS:
         raise NotImplementedError(f"{kind}() for {fun} results is not implemented yet.")
+    if x.three_level:   # R stops (metainf.R / metacum.R)
+        what = "Leave-one-out method" if kind == "metainf" else "Cumulative meta-analysis"
+        raise ValueError(f"{what} not implemented for three-level model.")
     k_all = len(x.TE)
     if k_all < 2:
         import warnings

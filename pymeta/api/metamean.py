@@ -24,13 +24,14 @@ from ..result import MetaMean
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
                     reject_unsupported, select_studies, setchar, stored_column, studlabs,
                     subset_studies)
-from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+from .cluster import check_rho, cluster_values, subset_cluster, three_level_detail
+from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 __all__ = ["metamean"]
 
-_LACKING = LACKING_COMMON
+_LACKING = frozenset()
 
 
 def _null_effect(value) -> float:
@@ -52,7 +53,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
              method_I2=None, level_ma=None, method_common_ci=None, method_random_ci=None,
              adhoc_hakn_ci=None, level_predict=None, method_predict=None, adhoc_hakn_pi=None,
              level_hetstat=None, null_effect=None, backtransf=None, control=None, tau_preset=None, warn=None,
-             seed_estmeansd=None, **r_only) -> MetaMean:
+             seed_estmeansd=None, cluster=None, rho=0.0, **r_only) -> MetaMean:
     """Meta-analysis of single means (R meta ``metamean``), R's defaults throughout.
 
     ``n``, ``mean``, ``sd`` and ``studlab`` are vectors or, with ``data``, column names
@@ -70,6 +71,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     reject_unsupported("metamean", r_only, _LACKING)
     uargs = user_args(extra, data, "metamean")
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    rho = check_rho(rho)
     null_effect = _null_effect(null_effect)
     sm = setchar(sm or DEFAULTS["smmean"], CHOICES["sm_mean"], "sm")
     if sm != "MRAW":  # R: method.ci <- "z" for MLN, before checking it
@@ -99,6 +101,8 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
                  studlab=None if labels_raw is None else labels)
     check_length("n", k_all, **{k: np.atleast_1d(np.asarray(v, dtype=object))
                                 for k, v in summ.items() if v is not None})
+    cl = cluster_values(column(cluster, data, "cluster"))
+    check_length("n", k_all, cluster=cl)
     approx = {name: approx_labels(column_or_value(v, data), k_all, name, "n")
               for name, v in dict(approx_mean=approx_mean, approx_sd=approx_sd).items()}
     if k_all == 0:
@@ -111,6 +115,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
     given = (dict(x), dict(s_x), dict(approx), k_all)   # for R's object$data (update)
     uargs = subset_user_args(uargs, idx, k_all, "metamean")
     x, labels, excl, _ = subset_studies(idx, x, labels, excl)
+    cl = subset_cluster(cl, idx)
     s_x, approx = subset_approx(idx, k_all, s_x, approx, column(subset, data, "subset"))
     k_all = len(labels)
     stream = make_stream(seed_estmeansd)
@@ -150,7 +155,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
 
     fields = fit_generic(eff.TE, eff.seTE, labels, sm=sm, model=model, warn=w,
                          study_df=(x["n"] - 1) if method_ci == "t" else None,
-                         backtransf=backtransf, exclude=excl)
+                         backtransf=backtransf, exclude=excl, cluster=cl, rho=rho)
     fields["null_effect"] = null_effect
     if method_ci == "t":
         # R computes the study-level t-CI before the SD rule: a study with sd <= 0 keeps
@@ -163,6 +168,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
         fields["statistic"] = np.full(1, math.nan)
         fields["pval"] = np.full(1, math.nan)
     fields.update(user_fields)
+    three_level_detail(fields, extra["detail_tau"])
     return MetaMean(**fields, n=x["n"], mean=x["mean"], sd=x["sd"], method_ci=method_ci,
                     method_mean=method_mean if approx["approx_mean"] is not None else "",
                     method_sd=method_sd if approx["approx_sd"] is not None else "",

@@ -142,7 +142,9 @@ def _recycle(x: tuple, n: int) -> tuple:
 
 
 def suffix_random(text: tuple, mrc: tuple, adhoc: tuple, usw_random: bool) -> tuple:
-    """metagen's ``text.random`` per random effects CI method (see module docstring)."""
+    """metagen's ``text.random`` per random effects CI method (see module docstring);
+    ``usw_random``: a fit by metafor (user weights or a three-level model), where HK is
+    "(T)"."""
     t = text[0]
     adhoc = _recycle(adhoc, len(mrc))
     out = []
@@ -180,7 +182,7 @@ def result_fields(fun: str, res, given: dict, *, has_subgroup: bool) -> dict:
     if res.k > 0 and ((fun == "metagen" and "text_random" not in given)
                       or (len(out["text_random"]) == 1 and len(mrc) > 1)):
         out["text_random"] = suffix_random(out["text_random"], mrc, tuple(res.adhoc_hakn_ci),
-                                           res.weights_random is not None)
+                                           res.weights_random is not None or res.three_level)
     # (the methods as asked for, before meta unsets those without an interval)
     mpi, api = res.predict_pre or (res.method_predict, res.adhoc_hakn_pi)
     if len(mpi) > 1 and len(out["text_predict"]) == 1:

@@ -157,6 +157,8 @@ def sub_call(fun: str, res, sel, options: dict, *, approx: bool = False):
     extra = _approx_options(fun, res, sel) if approx else {}
     if getattr(res, "exclude", None) is not None:   # R: exclude = x$exclude[sel]
         extra["exclude"] = list(np.asarray(res.exclude, dtype=bool)[sel])
+    if res.cluster is not None:     # R: cluster = x$cluster[sel], rho = x$rho
+        extra.update(cluster=[res.cluster[i] for i in np.flatnonzero(sel)], rho=res.rho)
     if fun == "metagen":                            # R: n.e = x$n.e[sel], n.c = x$n.c[sel]
         extra.update({a: np.asarray(getattr(res, a))[sel] for a in ("n_e", "n_c")
                       if getattr(res, a) is not None})
@@ -334,9 +336,14 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
             seTE_predict_w=_first(m.seTE_predict), df_predict_w=_first(m.df_predict),
             lower_predict_w=_first(m.lower_predict), upper_predict_w=_first(m.upper_predict),
             seTE_hakn_pi_w=m.seTE_hakn_pi, seTE_hakn_adhoc_pi_w=_first(m.seTE_hakn_adhoc_pi),
-            Q_w=_first(m.Q), tau2_w=m.tau2, lower_tau2_w=m.lower_tau2,
-            upper_tau2_w=m.upper_tau2, tau_w=m.tau, lower_tau_w=m.lower_tau,
-            upper_tau_w=m.upper_tau, H_w=m.H, lower_H_w=m.lower_H, upper_H_w=m.upper_H,
+            # R: sum(meta1$tau2), sum(meta1$tau) (both components of a three-level
+            # subgroup, whose CIs are NA)
+            Q_w=_first(m.Q), tau2_w=r_sum(np.atleast_1d(m.tau2)),
+            lower_tau2_w=NA if m.three_level else m.lower_tau2,
+            upper_tau2_w=NA if m.three_level else m.upper_tau2,
+            tau_w=r_sum(np.atleast_1d(m.tau)),
+            lower_tau_w=NA if m.three_level else m.lower_tau,
+            upper_tau_w=NA if m.three_level else m.upper_tau, H_w=m.H, lower_H_w=m.lower_H, upper_H_w=m.upper_H,
             I2_w=m.I2, lower_I2_w=m.lower_I2, upper_I2_w=m.upper_I2, Rb_w=m.Rb,
             lower_Rb_w=m.lower_Rb, upper_Rb_w=m.upper_Rb,
             # R: sumNA(meta1$..., meta1$exclude) (bin.cont.gen, bin.inc, cor.prop.mean.rate)
@@ -391,7 +398,25 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
         out[name] = NA
     if hcc is not None and tau_preset is None:
         subgroup_tau.fill_within(out, hcc, res.method_tau_ci)
+    if res.three_level:
+        _three_level_na(out, tau_common)
     return out, hcc_warns, warns
+
+
+def _three_level_na(out: dict, tau_common: bool) -> None:
+    """What R sets NA for subgroups of a three-level model: the common effect results
+    (subgroup()'s ``is.mlm``), the random effects test between subgroups without
+    ``tau.common`` (``setNA3``) and the tests within subgroups (``setNAwithin``)."""
+    for name in ("TE_common_w", "seTE_common_w", "statistic_common_w", "pval_common_w",
+                 "lower_common_w", "upper_common_w", "w_common_w", "Q_w_common",
+                 "pval_Q_w_common", "Q_b_common", "df_Q_b_common", "pval_Q_b_common"):
+        v = out[name]       # R: x[!is.na(x)] <- NA (the length kept)
+        out[name] = np.full(np.shape(v), NA) if np.ndim(v) else NA
+    names = ["Q_w_common", "Q_w_random", "df_Q_w", "pval_Q_w_common", "pval_Q_w_random"]
+    if not tau_common:
+        names += ["Q_b_random", "df_Q_b", "df_Q_b_random", "pval_Q_b_random"]
+    for name in names:      # R: res$x <- NA
+        out[name] = NA
 
 
 def _subgroup_name(subgroup, given_name) -> str:
@@ -468,6 +493,10 @@ def meta_function(fun):
             return finish(res, False)
         sg_raw = column(subgroup, call.get("data"), "subgroup")
         tau_common_v, pre_warns = subgroup_tau.resolve(name, kwargs, tau_common_v)
+        if res.three_level and tau_common_v:
+            raise NotImplementedError(f"{name}(): a common between-study variance in "
+                                      "subgroups (tau.common = TRUE) of a three-level model "
+                                      "is not implemented in pymeta yet.")
         levels = levels_of(sg_raw)
         values = _values(sg_raw)
         n_given = len(values)

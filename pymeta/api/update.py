@@ -285,6 +285,11 @@ def update(res, **changes):
             changes.pop(scale, None)
     # in R's order: update.meta checks the scales, then the texts, then the increments
     pre_warnings = scale_warns + text_warns + incr_warns
+    # R: cluster = object$data$.cluster (as given, or the deprecated id), rho = object$rho
+    cl_given = call.get("cluster") if call.get("cluster") is not None else call.get("id")
+    if cl_given is not None and "cluster" not in changes and "id" not in changes:
+        args["cluster"] = cl_given
+    opts["rho"] = res.rho
     f = getattr(pymeta, fun)
     accepted = inspect.signature(f).parameters
     from . import presentation

@@ -39,4 +39,7 @@ EXCLUDED_FIELDS = {
                  "in tests/test_keeprma_live.py",
     "rma.usw.r": "metafor's rma objects (keeprma = TRUE): compared field by field with R's "
                  "in tests/test_keeprma_live.py",
+    "rma.three.level": "metafor's rma.mv object (keeprma = TRUE): its numbers are those of "
+                       "tests/test_rma_mv_live.py; tests/test_three_level_live.py checks "
+                       "b, se, sigma2 and the CI against R's rma.three.level",
 }
