@@ -15,7 +15,7 @@ import numpy as np
 from ._args import Warn, column, take
 
 __all__ = ["check_rho", "resolve_cluster", "cluster_values", "subset_cluster",
-           "three_level_model", "three_level_detail", "THREE_LEVEL_PREDICT"]
+           "three_level_model", "three_level_fields", "THREE_LEVEL_PREDICT"]
 
 #: chkmlm: the prediction interval methods of a three-level model
 THREE_LEVEL_PREDICT = ("V", "HTS", "S")
@@ -97,9 +97,13 @@ def three_level_model(model, method_tau_given: bool, warn: Warn, fun_method: str
     return dataclasses.replace(model, opts=opts, common=False)
 
 
-def three_level_detail(fields: dict, detail_given) -> None:
-    """metagen section (14): without a user ``detail.tau``, a model with more estimates
-    than clusters labels its variance components "between cluster" / "within cluster"."""
-    if fields.get("three_level") and detail_given is None and \
-            fields["k"] != fields["k_study"]:
+def three_level_fields(fields: dict, detail_given) -> None:
+    """metagen section (14) for a three-level model: without a user ``detail.tau``, a
+    model with more estimates than clusters labels its variance components "between
+    cluster" / "within cluster"; ``TE.tau`` is not stored (R keeps it for DL only, and
+    the model's method.tau is REML or ML)."""
+    if not fields.get("three_level"):
+        return
+    fields["TE_tau"] = None
+    if detail_given is None and fields["k"] != fields["k_study"]:
         fields["detail_tau"] = ("between cluster", "within cluster")

@@ -23,7 +23,7 @@ from ..result import MetaCont
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
                     reject_unsupported, select_studies, setchar, stored_column, studlabs,
                     subset_studies)
-from .cluster import check_rho, resolve_cluster, subset_cluster, three_level_detail
+from .cluster import check_rho, resolve_cluster, subset_cluster, three_level_fields
 from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
@@ -204,7 +204,7 @@ def metacont(n_e, mean_e=None, sd_e=None, n_c=None, mean_c=None, sd_c=None, stud
         pooledvar_out = pooledvar
         method_smd, sd_glass, exact_smd = "", "", math.nan
     fields.update(user_fields)
-    three_level_detail(fields, extra["detail_tau"])
+    three_level_fields(fields, extra["detail_tau"])
     return MetaCont(**fields, n_e=x["n_e"], mean_e=x["mean_e"], sd_e=x["sd_e"], n_c=x["n_c"],
                     mean_c=x["mean_c"], sd_c=x["sd_c"], pooledvar=pooledvar_out,
                     method_smd=method_smd, sd_glass=sd_glass, exact_smd=exact_smd,

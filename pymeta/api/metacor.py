@@ -19,7 +19,7 @@ from ..effects.correlation import cor2z, fisher_z, raw_correlation
 from ..result import MetaCor
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies)
-from .cluster import check_rho, cluster_values, subset_cluster, three_level_detail
+from .cluster import check_rho, cluster_values, subset_cluster, three_level_fields
 from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
@@ -124,6 +124,6 @@ def metacor(cor, n, studlab=None, data=None, *, subset=None, exclude=None, sm=No
                          backtransf=backtransf, exclude=excl, cluster=cl, rho=rho)
     fields["null_effect"] = null_effect
     fields.update(user_fields)
-    three_level_detail(fields, extra["detail_tau"])
+    three_level_fields(fields, extra["detail_tau"])
     return MetaCor(**fields, cor=x["cor"], n=x["n"], warnings=tuple(w.warnings),
                    notes=tuple(w.notes))

@@ -28,7 +28,7 @@ from ._args import (MetaWarning, Warn, check_length, check_level, check_logical,
                     setchar_vec, stored_column, studlabs, subset_studies, take, NA_POSITION,
                     na_subset_warnings)
 from .subgroup import meta_function
-from .cluster import (check_rho, resolve_cluster, subset_cluster, three_level_detail,
+from .cluster import (check_rho, resolve_cluster, subset_cluster, three_level_fields,
                       three_level_model)
 from ..effects import approx as _approx
 from ..effects.estmeansd import make_stream, report as report_estmeansd
@@ -564,7 +564,7 @@ def metagen(TE=None, seTE=None, studlab=None, data=None, *, subset=None, exclude
     if study_df is not None:   # R keeps the df given, NA included (meta's ci: normal there)
         fields.update(df=np.array(study_df, dtype=float))
     fields.update(user_fields)
-    three_level_detail(fields, extra["detail_tau"])
+    three_level_fields(fields, extra["detail_tau"])
     if excl is not None and idx is not None and np.any(np.asarray(idx) == NA_POSITION):
         # R's exclude[subset]: NA for a missing position (pooled as excluded or not, the
         # study of missing values gets no weight)

@@ -24,7 +24,7 @@ from ..result import MetaMean
 from ._args import (Warn, check_length, check_logical, column, column_or_value, numeric,
                     reject_unsupported, select_studies, setchar, stored_column, studlabs,
                     subset_studies)
-from .cluster import check_rho, cluster_values, subset_cluster, three_level_detail
+from .cluster import check_rho, cluster_values, subset_cluster, three_level_fields
 from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
@@ -168,7 +168,7 @@ def metamean(n, mean=None, sd=None, studlab=None, data=None, *, subset=None, exc
         fields["statistic"] = np.full(1, math.nan)
         fields["pval"] = np.full(1, math.nan)
     fields.update(user_fields)
-    three_level_detail(fields, extra["detail_tau"])
+    three_level_fields(fields, extra["detail_tau"])
     return MetaMean(**fields, n=x["n"], mean=x["mean"], sd=x["sd"], method_ci=method_ci,
                     method_mean=method_mean if approx["approx_mean"] is not None else "",
                     method_sd=method_sd if approx["approx_sd"] is not None else "",
