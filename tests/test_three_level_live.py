@@ -337,3 +337,95 @@ def test_live_three_level_keeprma(r_meta):
         assert list(fit.sigma2) == list(ro.r(f"m3[[{i}]]$sigma2"))
         assert fit.test == str(ro.r(f"m3[[{i}]]$test")[0])
     assert pymeta.metagen(**_s()).rma_three_level is None
+
+
+_EV12 = [3.0, 7, 5, 12, 2, 9, 4, 15, 11, 6, 8, 0]
+_TIME12 = [120.0, 200, 150, 310, 90, 260, 140, 400, 330, 180, 210, 95]
+_RATE = [
+    ("IRLN", lambda: dict(event=_EV12, time=_TIME12, cluster=list(_CL12))),
+    ("IR HK rho", lambda: dict(event=_EV12, time=_TIME12, cluster=list(_CL12), sm="IR",
+                               rho=0.5, method_random_ci=["classic", "HK"])),
+    ("IRS ML subgroups", lambda: dict(event=_EV12, time=_TIME12, cluster=list(_CL12),
+                                      sm="IRS", method_tau="ML", subgroup=list(_SG12))),
+    ("IRFT exclude, DL given", lambda: dict(event=_EV12, time=_TIME12, cluster=list(_CL12),
+                                            sm="IRFT", method_tau="DL",
+                                            exclude=[False] * 11 + [True])),
+]
+
+
+@pytest.mark.parametrize("label,make", _RATE, ids=[c for c, _ in _RATE])
+def test_live_three_level_metarate(r_meta, label, make):
+    check_case(r_meta, "metarate", make(), "three-level metarate", strict=True)
+
+
+_EVC12 = [5.0, 9, 4, 10, 6, 7, 8, 11, 14, 5, 9, 2]
+_INC = [
+    ("IRR default MH", lambda: dict(event_e=_EV12, time_e=_TIME12, event_c=_EVC12,
+                                    time_c=_TIME12[::-1], cluster=list(_CL12))),
+    ("IRR MH given", lambda: dict(event_e=_EV12, time_e=_TIME12, event_c=_EVC12,
+                                  time_c=_TIME12[::-1], cluster=list(_CL12), method="MH")),
+    ("IRD Cochran given, HK", lambda: dict(event_e=_EV12, time_e=_TIME12, event_c=_EVC12,
+                                           time_c=_TIME12[::-1], cluster=list(_CL12),
+                                           sm="IRD", method="Cochran",
+                                           method_random_ci="HK")),
+    ("IRSD MH given", lambda: dict(event_e=_EV12, time_e=_TIME12, event_c=_EVC12,
+                                   time_c=_TIME12[::-1], cluster=list(_CL12), sm="IRSD",
+                                   method="MH")),
+    ("VE subgroups rho", lambda: dict(event_e=_EV12, time_e=_TIME12, event_c=_EVC12,
+                                      time_c=_TIME12[::-1], cluster=list(_CL12), sm="VE",
+                                      rho=0.4, subgroup=list(_SG12))),
+    ("IRR no repeats", lambda: dict(event_e=_EV12[:4], time_e=_TIME12[:4],
+                                    event_c=_EVC12[:4], time_c=_TIME12[:4],
+                                    cluster=[1, 2, 3, 4])),
+]
+
+
+@pytest.mark.parametrize("label,make", _INC, ids=[c for c, _ in _INC])
+def test_live_three_level_metainc(r_meta, label, make):
+    check_case(r_meta, "metainc", make(), "three-level metainc", strict=True)
+
+
+_N12P = [30.0, 40, 35, 50, 25, 45, 30, 60, 55, 35, 40, 20]
+_PROP = [
+    ("PLOGIT Inverse", lambda: dict(event=_EV12, n=_N12P, cluster=list(_CL12),
+                                    method="Inverse")),
+    ("PFT HK", lambda: dict(event=_EV12, n=_N12P, cluster=list(_CL12), sm="PFT",
+                            method_random_ci="HK")),
+    ("PAS ML rho subgroups", lambda: dict(event=_EV12, n=_N12P, cluster=list(_CL12),
+                                          sm="PAS", method_tau="ML", rho=0.3,
+                                          subgroup=list(_SG12))),
+    ("PRAW null effect, WS CI", lambda: dict(event=_EV12, n=_N12P, cluster=list(_CL12),
+                                             sm="PRAW", method_ci="WS", null_effect=0.2)),
+    ("PLN exclude", lambda: dict(event=_EV12, n=_N12P, cluster=list(_CL12), sm="PLN",
+                                 exclude=[True] + [False] * 11)),
+]
+
+
+@pytest.mark.parametrize("label,make", _PROP, ids=[c for c, _ in _PROP])
+def test_live_three_level_metaprop(r_meta, label, make):
+    check_case(r_meta, "metaprop", make(), "three-level metaprop", strict=True)
+
+
+_BIN12 = dict(event_e=[3.0, 7, 5, 12, 2, 9, 4, 15, 11, 6, 8, 0],
+              n_e=[30.0, 40, 35, 50, 25, 45, 30, 60, 55, 35, 40, 20],
+              event_c=[5.0, 9, 4, 10, 6, 7, 8, 11, 14, 5, 9, 2],
+              n_c=[32.0, 38, 36, 48, 27, 44, 31, 58, 57, 33, 42, 21])
+_BIN = [
+    ("OR default MH", lambda: dict(_BIN12, cluster=list(_CL12))),
+    ("OR MH given, DL given", lambda: dict(_BIN12, cluster=list(_CL12), method="MH",
+                                           method_tau="DL")),
+    ("OR Peto given", lambda: dict(_BIN12, cluster=list(_CL12), method="Peto")),
+    ("RR Inverse HK rho", lambda: dict(_BIN12, cluster=list(_CL12), sm="RR",
+                                       method="Inverse", rho=0.5,
+                                       method_random_ci=["classic", "HK"])),
+    ("RD SSW given", lambda: dict(_BIN12, cluster=list(_CL12), sm="RD", method="SSW")),
+    ("ASD subgroups", lambda: dict(_BIN12, cluster=list(_CL12), sm="ASD",
+                                   subgroup=list(_SG12))),
+    ("OR no repeats", lambda: dict({k: v[:5] for k, v in _BIN12.items()},
+                                   cluster=list("abcde"))),
+]
+
+
+@pytest.mark.parametrize("label,make", _BIN, ids=[c for c, _ in _BIN])
+def test_live_three_level_metabin(r_meta, label, make):
+    check_case(r_meta, "metabin", make(), "three-level metabin", strict=True)

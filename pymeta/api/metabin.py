@@ -24,13 +24,15 @@ from ..result import MetaBin
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_column,
                     subset_studies, user_increments)
-from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+from ..model.three_level import is_three_level
+from .cluster import check_rho, cluster_values, subset_cluster, three_level_fields
+from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 __all__ = ["metabin"]
 
-_LACKING = LACKING_COMMON
+_LACKING = frozenset()
 _NOT_IMPLEMENTED_METHOD = ("GLMM", "LRP")
 _MODEL_GLMM = ("UM.FS", "UM.RS", "CM.EL", "CM.AL", "")
 _TXT_USER = "as arguments 'incr.e' and 'incr.c' are provided"
@@ -68,7 +70,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
             method_I2=None, level_ma=None, method_common_ci=None, method_random_ci=None,
             adhoc_hakn_ci=None, level_predict=None, method_predict=None, adhoc_hakn_pi=None,
             level_hetstat=None, pscale=None, print_CMH=None, control=None, tau_preset=None, warn=None,
-            **r_only) -> MetaBin:
+            cluster=None, rho=0.0, **r_only) -> MetaBin:
     """Meta-analysis of binary outcome data (R meta ``metabin``), R's defaults throughout.
 
     As in R: studies with no events in either arm (and, for odds ratios, with events in
@@ -82,6 +84,8 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
     extra = pop_user_args(r_only)
     reject_unsupported("metabin", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    rho = check_rho(rho)
+    method_given = method is not None
 
     # (1) arguments, in R's order (its warnings come in this order)
     sm = setchar(_sm_default(method or DEFAULTS["method"]) if sm is None else sm,
@@ -191,12 +195,15 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
         incr_e = np.resize(incr_e, k_all) if incr_e.size == 1 else incr_e
         incr_c = np.resize(incr_c, k_all) if incr_c.size == 1 else incr_c
         check_length("event_e", k_all, incr_e=incr_e, incr_c=incr_c)
+    cl = cluster_values(column(cluster, data, "cluster"))
+    check_length("event_e", k_all, cluster=cl)
     idx, excl = select_studies(subset, exclude, k_all, data, fun="metabin")
     k_given = k_all
     uargs = subset_user_args(uargs, idx, k_all, "metabin")
     if k_all:   # R's section (6): the analysis uses the subset only
         x, labels, excl, (incr, incr_e, incr_c) = subset_studies(idx, x, labels, excl, incr,
                                                                  incr_e, incr_c)
+        cl = subset_cluster(cl, idx)
         k_all = len(labels)
     if method_incr == "user" and not user:
         raise ValueError("Non-null input for arguments 'incr.e' and 'incr.c' required if "
@@ -231,6 +238,15 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
     Q_CMH = binary.cmh_test(t, exclude)
     TE, seTE = binary.study_effects(t, cc.incr_e, cc.incr_c, cc.allevents, sm=sm,
                                     method=method, RR_Cochrane=RR_Cochrane)
+    if cl is not None and is_three_level(cl, TE, seTE):
+        # R's section (9): the inverse variance method (chkmlm's warning if another was
+        # given; the study estimates and increments stay those of the method given)
+        if method in _NOT_IMPLEMENTED_METHOD:   # (R keeps GLMM's method.tau = "ML" etc.)
+            raise NotImplementedError(f"metabin(): method = \"{method}\" is not "
+                                      "implemented in pymeta yet.")
+        if method != "Inverse" and method_given:
+            w.always("Inverse variance method used in three-level model.")
+        method = "Inverse"
 
     # (10) method / sm combinations
     if sm != "OR":
@@ -276,12 +292,15 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
     elif method == "SSW":
         w_ssw = binary.ssw_weights(ne, nc, exclude)
         common_fit = binary.ssw_pool(TE, seTE, w_ssw)
+    if Q_Cochrane and common_fit is None:
+        # a three-level model leaves R without the Mantel-Haenszel estimate it asks for
+        raise ValueError("object 'TE.common' not found")
     if Q_Cochrane:
         model = dataclasses.replace(model, opts=dataclasses.replace(
             model.opts, TE_tau=float(common_fit[0])))
 
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method,
-                         exclude=excl)
+                         exclude=excl, cluster=cl, rho=rho)
     fields["method_random"] = "Inverse" if method == "MH" else method
     if common_fit is not None:
         c = ci(common_fit[0], common_fit[1], level=model.opts.level_ma)
@@ -311,6 +330,7 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
     if isinstance(incr, np.ndarray) and np.unique(incr).size == 1:
         incr = float(incr[0])
     fields.update(user_fields)
+    three_level_fields(fields, extra["detail_tau"])
     return MetaBin(**fields, event_e=ee, n_e=ne, event_c=ec, n_c=nc, incr=incr,
                    method_incr=method_incr, sparse=cc.sparse, allstudies=allstudies,
                    doublezeros=cc.doublezeros, MH_exact=MH_exact, RR_Cochrane=RR_Cochrane,

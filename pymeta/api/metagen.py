@@ -33,12 +33,8 @@ from .cluster import (check_rho, resolve_cluster, subset_cluster, three_level_fi
 from ..effects import approx as _approx
 from ..effects.estmeansd import make_stream, report as report_estmeansd
 
-__all__ = ["metagen", "model_options", "fit_generic", "LACKING_COMMON", "USER_ARGS",
+__all__ = ["metagen", "model_options", "fit_generic", "USER_ARGS",
            "pop_user_args", "user_args", "subset_user_args", "with_user_args"]
-
-#: R arguments of every meta function that pymeta does not implement yet (R meta's
-#: presentation arguments are taken by :mod:`pymeta.api.presentation`).
-LACKING_COMMON = frozenset({"cluster", "rho", "id"})
 
 #: User weights, ``TE.tau``, ``seed.predict`` and ``detail.tau``: arguments every meta
 #: function takes and hands on to metagen (see :func:`user_args`).
@@ -53,7 +49,8 @@ _FIRST_ARG = {"metagen": "TE", "metacont": "n.e", "metabin": "event.e", "metamea
 SUBGROUP_ARGS = frozenset({"subgroup", "subgroup_name", "test_subgroup", "prediction_subgroup",
                            "tau_common", "byvar"})
 
-#: metagen's own arguments pymeta lacks (besides :data:`LACKING_COMMON`).
+#: metagen's arguments pymeta lacks (R meta's presentation arguments are taken by
+#: :mod:`pymeta.api.presentation`).
 _LACKING = frozenset()
 
 #: Tested option values (the grid the parity tests and strategies draw from).

@@ -27,14 +27,16 @@ from ..result import MetaInc
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_column,
                     subset_studies, user_increments)
-from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+from ..model.three_level import is_three_level
+from .cluster import check_rho, cluster_values, subset_cluster, three_level_fields
+from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 from .metaprop import METHOD_INCR, _no, check_incr, incr_field
 
 __all__ = ["metainc"]
 
-_LACKING = LACKING_COMMON | frozenset({"model_glmm"})
+_LACKING = frozenset({"model_glmm"})
 SM_INC = ("IRR", "IRD", "IRSD", "VE")
 METHOD_INC = ("Inverse", "MH", "Cochran", "GLMM")
 
@@ -47,7 +49,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
             level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
             level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
             backtransf=None, irscale=1, irunit="person-years", control=None, tau_preset=None, warn=None,
-            **r_only) -> MetaInc:
+            cluster=None, rho=0.0, **r_only) -> MetaInc:
     """Meta-analysis of incidence rates (R meta ``metainc``), R's defaults throughout.
 
     ``event_e``, ``time_e``, ``event_c``, ``time_c`` (events and person-times of the
@@ -58,6 +60,8 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     extra = pop_user_args(r_only)
     reject_unsupported("metainc", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    rho = check_rho(rho)
+    method_given = method is not None
     sm = setchar(sm or "IRR", SM_INC, "sm")
     model = resolve_model(locals(), warn=w)
     backtransf = check_logical((sm != "IRSD" and DEFAULTS["backtransf"])
@@ -131,6 +135,8 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     check_length("event_e", k_all, **{k: v for k, v in sizes.items() if v is not None})
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
+    cl = cluster_values(column(cluster, data, "cluster"))
+    check_length("event_e", k_all, cluster=cl)
     idx, excl = select_studies(subset, exclude, k_all, data, fun="metainc")
     k_given = k_all
     uargs = subset_user_args(uargs, idx, k_all, "metainc")
@@ -139,6 +145,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
         idx, x, labels, excl, incr_arr, sizes["n_e"], sizes["n_c"],
         *(() if user is None else user))
     user = tuple(user_s) if user is not None else None
+    cl = subset_cluster(cl, idx)
     k_all = len(labels)
     ee, te, ec, tc = x["event_e"], x["time_e"], x["event_c"], x["time_c"]
 
@@ -146,6 +153,12 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     incr_e_v, incr_c_v = (incr_event, incr_event) if user is None else user
     TE, seTE = rate.inc_effects(ee, te, ec, tc, incr_e_v, incr_c_v, sm)
     TE = np.where(np.isnan(TE), np.nan, TE)
+    if cl is not None and is_three_level(cl, TE, seTE):
+        # R's section (8): the inverse variance method (chkmlm's warning if another was
+        # given), before the Mantel-Haenszel / Cochran fits
+        if method != "Inverse" and method_given:
+            w.always("Inverse variance method used in three-level model.")
+        method = "Inverse"
 
     k_usable = int((~(np.isnan(ee) | np.isnan(ec) | np.isnan(te) | np.isnan(tc))
                     & ~_no(excl, k_all)).sum())
@@ -172,7 +185,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     model, user_fields = with_user_args(model, uargs, k_all, "metainc")
     user_fields["TE_tau"] = uargs["TE_tau"]   # metainc stores the TE.tau given
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method=method,
-                         backtransf=backtransf, exclude=excl)
+                         backtransf=backtransf, exclude=excl, cluster=cl, rho=rho)
     if common_fit is not None:
         TEc, seTEc, w_c = common_fit
         c = ci(TEc, seTEc, level=model.opts.level_ma)
@@ -187,6 +200,7 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
         k_MH = math.nan
     fields["method_random"] = "Inverse"
     fields.update(user_fields)
+    three_level_fields(fields, extra["detail_tau"])
     return MetaInc(**fields, event_e=ee, time_e=te, event_c=ec, time_c=tc,
                    incr=incr_field(incr_arr), method_incr=method_incr, sparse=sparse,
                    incr_e=incr_e_v, incr_c=incr_c_v, k_MH=k_MH, irscale=irscale,

@@ -24,13 +24,14 @@ from ..model.intervals import ci
 from ..result import MetaProp
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies)
-from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+from .cluster import check_rho, cluster_values, subset_cluster, three_level_fields
+from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 
 __all__ = ["metaprop"]
 
-_LACKING = LACKING_COMMON
+_LACKING = frozenset()
 SM_PROP = ("PLOGIT", "PLN", "PRAW", "PAS", "PFT")
 METHOD_CI_PROP = ("CP", "WS", "WSCC", "AC", "SA", "SACC", "NAsm")
 METHOD_INCR = ("only0", "if0all", "all", "user")
@@ -104,7 +105,7 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
              level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
              null_effect=None, backtransf=None, pscale=1, control=None, tau_preset=None, warn=None,
-             **r_only) -> MetaProp:
+             cluster=None, rho=0.0, **r_only) -> MetaProp:
     """Meta-analysis of single proportions (R meta ``metaprop``), R's defaults throughout.
 
     ``event``, ``n`` and ``studlab`` are vectors or, with ``data``, column names.
@@ -115,6 +116,7 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
     extra = pop_user_args(r_only)
     reject_unsupported("metaprop", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    rho = check_rho(rho)
     sm = setchar(sm or "PLOGIT", SM_PROP, "sm")
     uargs = user_args(extra, data, "metaprop", method=(
         setchar(method, ("Inverse", "GLMM"), "method") if method is not None
@@ -158,10 +160,13 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
                  studlab=None if labels_raw is None else labels)
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
+    cl = cluster_values(column(cluster, data, "cluster"))
+    check_length("event", k_all, cluster=cl)
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
     idx, excl = select_studies(subset, exclude, k_all, data, fun="metaprop")
     uargs = subset_user_args(uargs, idx, k_all, "metaprop")
     x, labels, excl, (incr_arr,) = subset_studies(idx, x, labels, excl, incr_arr)
+    cl = subset_cluster(cl, idx)
     k_all = len(labels)
     ev, nn = x["event"], x["n"]
     check_counts(x, labels, positive=("n",), nonneg=("event",))
@@ -197,7 +202,7 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
                                                for m in model.opts.method_random_ci)))
     model, user_fields = with_user_args(model, uargs, k_all, "metaprop")
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method="Inverse",
-                         backtransf=backtransf, exclude=excl)
+                         backtransf=backtransf, exclude=excl, cluster=cl, rho=rho)
     if method_ci == "CP":
         fields["statistic"] = np.full(k_all, np.nan)
         fields["pval"] = cp_p
@@ -207,6 +212,7 @@ def metaprop(event, n, studlab=None, data=None, *, subset=None, exclude=None, me
     fields.update(lower=np.asarray(lower, float), upper=np.asarray(upper, float),
                   null_effect=null_effect)
     fields.update(user_fields)
+    three_level_fields(fields, extra["detail_tau"])
     return MetaProp(**fields, event=ev, n=nn, incr=incr_field(incr_arr),
                     method_incr=method_incr, sparse=sparse, method_ci=method_ci,
                     incr_event=incr_event, pscale=pscale,

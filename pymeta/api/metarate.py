@@ -24,7 +24,8 @@ from ..model.intervals import ci
 from ..result import MetaRate
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_studies)
-from .metagen import (LACKING_COMMON, fit_generic, pop_user_args, resolve_model,
+from .cluster import check_rho, cluster_values, subset_cluster, three_level_fields
+from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
 from .metaprop import (METHOD_INCR, UNTRANSFORMED, _no, check_counts, check_incr, incr_field,
@@ -32,7 +33,7 @@ from .metaprop import (METHOD_INCR, UNTRANSFORMED, _no, check_counts, check_incr
 
 __all__ = ["metarate"]
 
-_LACKING = LACKING_COMMON
+_LACKING = frozenset()
 SM_RATE = ("IR", "IRLN", "IRS", "IRFT")
 METHOD_CI_RATE = ("NAsm", "Poisson")
 
@@ -54,7 +55,8 @@ def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None,
              level_ma=None, method_common_ci=None, method_random_ci=None, adhoc_hakn_ci=None,
              level_predict=None, method_predict=None, adhoc_hakn_pi=None, level_hetstat=None,
              null_effect=None, backtransf=None, irscale=1, irunit="person-years",
-             control=None, tau_preset=None, warn=None, **r_only) -> MetaRate:
+             control=None, tau_preset=None, warn=None, cluster=None, rho=0.0,
+             **r_only) -> MetaRate:
     """Meta-analysis of single incidence rates (R meta ``metarate``), R's defaults throughout.
 
     ``event``, ``time`` (person-time), ``studlab`` and the optional ``n`` are vectors or,
@@ -63,6 +65,7 @@ def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None,
     extra = pop_user_args(r_only)
     reject_unsupported("metarate", r_only, _LACKING)
     w = Warn(DEFAULTS["warn"] if warn is None else check_logical(warn, "warn"))
+    rho = check_rho(rho)
     sm = setchar(sm or "IRLN", SM_RATE, "sm")
     method = setchar(method or "Inverse", ("Inverse", "GLMM"), "method")
     uargs = user_args(extra, data, "metarate", method=method)
@@ -98,12 +101,15 @@ def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None,
                  studlab=None if labels_raw is None else labels)
     if k_all == 0:
         raise ValueError("No studies to combine in meta-analysis.")
+    cl = cluster_values(column(cluster, data, "cluster"))
+    check_length("event", k_all, cluster=cl)
     x = {name: numeric(v, name, labels) for name, v in raw.items()}
     if n_raw is not None:
         x["n"] = numeric(n_raw, "n", labels)
     idx, excl = select_studies(subset, exclude, k_all, data, fun="metarate")
     uargs = subset_user_args(uargs, idx, k_all, "metarate")
     x, labels, excl, (incr_arr,) = subset_studies(idx, x, labels, excl, incr_arr)
+    cl = subset_cluster(cl, idx)
     k_all = len(labels)
     ev, tm = x["event"], x["time"]
     check_counts(x, labels, positive=("time",) + (("n",) if n_raw is not None else ()),
@@ -140,10 +146,11 @@ def metarate(event, time, studlab=None, data=None, *, subset=None, exclude=None,
                                                for m in model.opts.method_random_ci)))
     model, user_fields = with_user_args(model, uargs, k_all, "metarate")
     fields = fit_generic(TE, seTE, labels, sm=sm, model=model, warn=w, method="Inverse",
-                         backtransf=backtransf, exclude=excl)
+                         backtransf=backtransf, exclude=excl, cluster=cl, rho=rho)
     fields.update(lower=np.asarray(lower, float), upper=np.asarray(upper, float),
                   null_effect=null_effect)
     fields.update(user_fields)
+    three_level_fields(fields, extra["detail_tau"])
     return MetaRate(**fields, event=ev, time=tm, n=x.get("n"), incr=incr_field(incr_arr),
                     method_incr=method_incr, sparse=sparse, method_ci=method_ci,
                     incr_event=incr_event, irscale=irscale, irunit=irunit,
