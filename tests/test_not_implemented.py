@@ -53,6 +53,7 @@ LACKING_COMBINATIONS = [
     ("metagen", dict(TE=[0.1, 0.5, -0.2, 0.3], seTE=[0.2, 0.3, 0.25, 0.2],
                      cluster=["a", "b", "c", "a"], exclude=[True, False, False, False]),
      "clusters repeating only among excluded studies"),
+    ("metagen", dict(DATA["metagen"], rho=[0.1, 0.2]), "rho with several values"),
 ]
 
 

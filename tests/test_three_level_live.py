@@ -72,6 +72,11 @@ _GEN = [
     ("konst weights tau.preset", lambda: _k(weights=1.0, tau_preset=0.2)),
     ("konst detail", lambda: _k(detail_tau=["between", "within"])),
     ("small", lambda: _s()),
+    # metafor's warnings once per method.random.ci fit, vcalc's once per V built
+    ("small variance ratio, three methods", lambda: dict(
+        _s(), seTE=[1e-5] + _SE12[1:], method_random_ci=["classic", "HK", "KR"])),
+    ("small rho 1, two methods", lambda: _s(rho=1.0,
+                                                method_random_ci=["HK", "classic"])),
     ("small DL with TE.tau", lambda: _s(method_tau="DL", TE_tau=0.2)),
     ("small IVhet, warn FALSE", lambda: _s(method_common_ci="IVhet", warn=False,
                                            method_tau="HE")),

@@ -22,18 +22,19 @@ THREE_LEVEL_PREDICT = ("V", "HTS", "S")
 
 
 def check_rho(rho) -> float:
-    """meta's ``chknumeric(rho, min = -1, max = 1)`` (NA is passed over, as R does)."""
-    if isinstance(rho, (bool, np.bool_, str)) or not isinstance(
-            rho, (int, float, np.integer, np.floating)):
-        vals = np.asarray(rho, dtype=object).ravel() if not isinstance(rho, str) else [rho]
-        if len(vals) == 1 and isinstance(vals[0], (int, float, np.integer, np.floating)) \
-                and not isinstance(vals[0], (bool, np.bool_)):
-            return check_rho(vals[0])
+    """meta's ``chknumeric(rho, min = -1, max = 1)`` (NA passes, as in R). R also takes
+    several values, which metafor's vcalc refuses for this model; pymeta takes one."""
+    vals = [rho] if isinstance(rho, str) or np.ndim(rho) == 0 else list(np.ravel(rho))
+    if any(isinstance(v, (bool, np.bool_, str)) or
+           not isinstance(v, (int, float, np.integer, np.floating)) for v in vals):
         raise ValueError("Non-numeric value for argument 'rho'.")
-    r = float(rho)
-    if not math.isnan(r) and not -1 <= r <= 1:
+    r = np.array(vals, dtype=float)
+    if np.any(r[~np.isnan(r)] < -1) or np.any(r[~np.isnan(r)] > 1):
         raise ValueError("Argument 'rho' must be between -1 and 1.")
-    return r
+    if r.size != 1:
+        raise NotImplementedError("Argument 'rho' with other than one value is not "
+                                  "implemented in pymeta.")
+    return float(r[0])
 
 
 def cluster_values(v) -> tuple | None:

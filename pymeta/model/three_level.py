@@ -10,6 +10,7 @@ components) and section (13) (``Rb``, computed with that sum).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from . import rma_mv as mv
 from .heterogeneity import calc_H, calc_Rb, isquared, pval_Q
 from .intervals import ci
 from .rmath import r_sum
+from .tau2 import MetaforWarning
 
 NA = math.nan
 
@@ -106,17 +108,24 @@ def pool_three_level(TE, seTE, exclude, cluster, rho: float, opts, obs=None) -> 
     # runMLM: rma.mv on TE[sel.4] with level.ma; one fit serves every CI method
     _check_obs(list(obs[usable]), list(cl[usable]))
     mr = tuple("classic" if m == "KR" else m for m in opts.method_random_ci)
-    fit = mv.rma_mv(TE[usable], seTE[usable] ** 2, list(cl[usable]), rho=rho,
-                    method=method, test="z", level=100 * opts.level_ma,
-                    control=opts.control or None, emit_warnings=True)
+    # metagen builds V once (vcalc's warnings once); runMLM fits rma.mv once per method,
+    # each giving metafor's warnings: the z fit serves classic / KR, HK's t test only
+    # changes its CI, so the other fits' warnings are the first one's again
+    y_u, cl_u = TE[usable], list(cl[usable])
+    V = mv.vcalc(seTE[usable] ** 2, cl_u, rho)
+    fit = mv.rma_mv_fit(y_u, V, cl_u, method=method, test="z", level=100 * opts.level_ma,
+                        control=opts.control or None, emit_warnings=True)
+    for _ in mr[1:]:
+        for msg in fit.warnings:
+            warnings.warn(msg, MetaforWarning, stacklevel=2)
     b, se = float(fit.b), float(fit.se)
     lower, upper, stat, pval, dfr, fits = [], [], [], [], [], []
     for m in mr:
         hk = m == "HK"
-        f = fit if not hk else mv.rma_mv(TE[usable], seTE[usable] ** 2, list(cl[usable]),
-                                         rho=rho, method=method, test="t",
-                                         level=100 * opts.level_ma,
-                                         control=opts.control or None, emit_warnings=False)
+        f = fit if not hk else mv.rma_mv_fit(y_u, V, cl_u, method=method, test="t",
+                                             level=100 * opts.level_ma,
+                                             control=opts.control or None,
+                                             emit_warnings=False)
         fits.append(f)
         lower.append(float(f.ci_lb))
         upper.append(float(f.ci_ub))
