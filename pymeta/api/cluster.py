@@ -15,7 +15,7 @@ import numpy as np
 from ._args import Warn, column, take
 
 __all__ = ["check_rho", "resolve_cluster", "cluster_values", "subset_cluster",
-           "three_level_model", "three_level_fields", "THREE_LEVEL_PREDICT"]
+           "three_level_model", "three_level_fields", "three_level_method", "THREE_LEVEL_PREDICT"]
 
 #: chkmlm: the prediction interval methods of a three-level model
 THREE_LEVEL_PREDICT = ("V", "HTS", "S")
@@ -96,6 +96,24 @@ def three_level_model(model, method_tau_given: bool, warn: Warn, fun_method: str
     opts = dataclasses.replace(opts, method_tau=method_tau, adhoc_hakn_ci=adhoc_ci,
                                adhoc_hakn_pi=adhoc_pi)
     return dataclasses.replace(model, opts=opts, common=False)
+
+
+def three_level_method(cl, TE, seTE, method: str, method_given: bool, warn: Warn,
+                       fun: str, refused=()) -> str:
+    """metabin's / metainc's section (9) / (8): a three-level model is fitted by the
+    inverse variance method (``chkmlm``'s warning when another method was given; the
+    study estimates and increments stay those of the method given). ``refused``:
+    methods pymeta lacks (R keeps their other settings, e.g. GLMM's method.tau = "ML").
+    Returns the method."""
+    from ..model.three_level import is_three_level
+    if cl is None or not is_three_level(cl, TE, seTE):
+        return method
+    if method in refused:
+        raise NotImplementedError(f"{fun}(): method = \"{method}\" is not implemented in "
+                                  "pymeta yet.")
+    if method != "Inverse" and method_given:
+        warn.always("Inverse variance method used in three-level model.")
+    return "Inverse"
 
 
 def three_level_fields(fields: dict, detail_given) -> None:

@@ -24,8 +24,8 @@ from ..result import MetaBin
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_column,
                     subset_studies, user_increments)
-from ..model.three_level import is_three_level
-from .cluster import check_rho, cluster_values, subset_cluster, three_level_fields
+from .cluster import (check_rho, cluster_values, subset_cluster, three_level_fields,
+                      three_level_method)
 from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
@@ -238,15 +238,8 @@ def metabin(event_e, n_e, event_c, n_c, studlab=None, data=None, *, subset=None,
     Q_CMH = binary.cmh_test(t, exclude)
     TE, seTE = binary.study_effects(t, cc.incr_e, cc.incr_c, cc.allevents, sm=sm,
                                     method=method, RR_Cochrane=RR_Cochrane)
-    if cl is not None and is_three_level(cl, TE, seTE):
-        # R's section (9): the inverse variance method (chkmlm's warning if another was
-        # given; the study estimates and increments stay those of the method given)
-        if method in _NOT_IMPLEMENTED_METHOD:   # (R keeps GLMM's method.tau = "ML" etc.)
-            raise NotImplementedError(f"metabin(): method = \"{method}\" is not "
-                                      "implemented in pymeta yet.")
-        if method != "Inverse" and method_given:
-            w.always("Inverse variance method used in three-level model.")
-        method = "Inverse"
+    method = three_level_method(cl, TE, seTE, method, method_given, w, "metabin",
+                                _NOT_IMPLEMENTED_METHOD)
 
     # (10) method / sm combinations
     if sm != "OR":

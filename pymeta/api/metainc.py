@@ -27,8 +27,8 @@ from ..result import MetaInc
 from ._args import (Warn, check_length, check_logical, column, numeric,
                     reject_unsupported, select_studies, setchar, studlabs, subset_column,
                     subset_studies, user_increments)
-from ..model.three_level import is_three_level
-from .cluster import check_rho, cluster_values, subset_cluster, three_level_fields
+from .cluster import (check_rho, cluster_values, subset_cluster, three_level_fields,
+                      three_level_method)
 from .metagen import (fit_generic, pop_user_args, resolve_model,
                       subset_user_args, user_args, with_user_args)
 from .subgroup import meta_function
@@ -153,12 +153,8 @@ def metainc(event_e, time_e, event_c, time_c, studlab=None, data=None, *, subset
     incr_e_v, incr_c_v = (incr_event, incr_event) if user is None else user
     TE, seTE = rate.inc_effects(ee, te, ec, tc, incr_e_v, incr_c_v, sm)
     TE = np.where(np.isnan(TE), np.nan, TE)
-    if cl is not None and is_three_level(cl, TE, seTE):
-        # R's section (8): the inverse variance method (chkmlm's warning if another was
-        # given), before the Mantel-Haenszel / Cochran fits
-        if method != "Inverse" and method_given:
-            w.always("Inverse variance method used in three-level model.")
-        method = "Inverse"
+    # (before the Mantel-Haenszel / Cochran fits)
+    method = three_level_method(cl, TE, seTE, method, method_given, w, "metainc")
 
     k_usable = int((~(np.isnan(ee) | np.isnan(ec) | np.isnan(te) | np.isnan(tc))
                     & ~_no(excl, k_all)).sum())

@@ -343,7 +343,8 @@ def subgroup_fields(fun: str, res, subgroup: list, levels: tuple, tau_common: bo
             upper_tau2_w=NA if m.three_level else m.upper_tau2,
             tau_w=r_sum(np.atleast_1d(m.tau)),
             lower_tau_w=NA if m.three_level else m.lower_tau,
-            upper_tau_w=NA if m.three_level else m.upper_tau, H_w=m.H, lower_H_w=m.lower_H, upper_H_w=m.upper_H,
+            upper_tau_w=NA if m.three_level else m.upper_tau,
+            H_w=m.H, lower_H_w=m.lower_H, upper_H_w=m.upper_H,
             I2_w=m.I2, lower_I2_w=m.lower_I2, upper_I2_w=m.upper_I2, Rb_w=m.Rb,
             lower_Rb_w=m.lower_Rb, upper_Rb_w=m.upper_Rb,
             # R: sumNA(meta1$..., meta1$exclude) (bin.cont.gen, bin.inc, cor.prop.mean.rate)

@@ -38,10 +38,13 @@ def _check_obs(obs, cluster) -> None:
     cluster; an ``obs`` (meta's position of the estimate among those given) above n is
     R's "subscript out of bounds"."""
     n = len(obs)
-    for i in range(n):
-        for j in range(i):
-            if cluster[i] == cluster[j] and (obs[i] > n or obs[j] > n):
-                raise ValueError("subscript out of bounds")
+    codes = {c: i for i, c in enumerate(dict.fromkeys(cluster))}
+    cl = np.array([codes[c] for c in cluster])
+    past = np.asarray(obs, dtype=float) > n
+    # a pair in one cluster (i != j) with either position past n
+    for g in np.unique(cl[past]):
+        if np.count_nonzero(cl == g) > 1:
+            raise ValueError("subscript out of bounds")
 
 
 def pool_three_level(TE, seTE, exclude, cluster, rho: float, opts, obs=None) -> dict:
